@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading;
 #if SLUICE_CHECKED
+using Sluice.Verification.Memory;
 using Sluice.Verification.Runtime;
 #endif
 

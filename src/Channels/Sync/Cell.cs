@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 #if SLUICE_CHECKED
+using Sluice.Verification.Memory;
 using Sluice.Verification.Runtime;
 #endif
 
