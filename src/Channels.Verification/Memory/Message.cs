@@ -52,6 +52,6 @@ internal sealed class Message
     public bool IsInitial => Writer < 0;
 
     public string Describe() => IsInitial
-        ? $"#{Id} (initial {Value.Format(Location.Width)})"
-        : $"#{Id} ({Value.Format(Location.Width)} by T{Writer} at step {WriterStep})";
+        ? $"#{Id} (initial {Value.Format(Location.Width, Location.Execution)})"
+        : $"#{Id} ({Value.Format(Location.Width, Location.Execution)} by T{Writer} at step {WriterStep})";
 }

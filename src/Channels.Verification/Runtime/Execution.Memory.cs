@@ -71,7 +71,7 @@ internal sealed partial class Execution
             t.AcqPending.Join(message.Released);
         t.Cur.Clock.Tick(t.Id);
         if (Tracing)
-            TraceMemory(t, $"load({order}) {loc.Name} = {message.Value.Format(loc.Width)}", site, message, stale);
+            TraceMemory(t, $"load({order}) {loc.Name} = {message.Value.Format(loc.Width, this)}", site, message, stale);
         return message.Value;
     }
 
@@ -97,7 +97,7 @@ internal sealed partial class Execution
         SchedulePoint(t, new Operation(OpKind.Store, loc.Id, seqCst, Writes: true, site));
 
         var messages = loc.Messages;
-        var floor = t.Cur.Floor(loc.Id);
+        var floor = Math.Max(t.Cur.Floor(loc.Id), 0); // never before the oldest retained message (the initial value while retained)
         if (seqCst)
             floor = Math.Max(floor, _scView.Floor(loc.Id));
 
@@ -130,14 +130,14 @@ internal sealed partial class Execution
         {
             var note = message.Index < 0 ? " (placed oldest in mo: already out of the history)"
                 : message.Index < messages.Count - 1 ? $" (placed before {messages[message.Index + 1].Describe()} in mo)" : "";
-            TraceMemory(t, $"store({order}) {loc.Name} = {value.Format(loc.Width)}{note}", site, null, false);
+            TraceMemory(t, $"store({order}) {loc.Name} = {value.Format(loc.Width, this)}{note}", site, null, false);
         }
     }
 
     internal ModelValue Rmw(LogicalThread t, ModelLocation loc, RmwKind kind, ModelValue operand, ModelValue comparand,
         MemoryOrder success, MemoryOrder failure, bool weak, string site, out bool exchanged)
     {
-        if (failure is MemoryOrder.Release or MemoryOrder.AcqRel)
+        if (kind == RmwKind.CompareExchange && failure is MemoryOrder.Release or MemoryOrder.AcqRel)
             Fail(Misuse($"The failure ordering of a compare-exchange cannot be {failure}: it is a load.", site));
         var seqCst = success == MemoryOrder.SeqCst;
         SchedulePoint(t, new Operation(OpKind.Rmw, loc.Id, seqCst, Writes: true, site));
@@ -145,16 +145,21 @@ internal sealed partial class Execution
         // An RMW reads the newest message: two RMWs can never both read the same store.
         var read = loc.Latest;
         var matches = kind != RmwKind.CompareExchange || read.Value.Equals(comparand);
+        // A weak compare-exchange may fail spuriously, but not twice in a row at the same place: real
+        // hardware eventually succeeds, and without this rule a retry loop would never terminate.
         var spurious = false;
-        if (matches && kind == RmwKind.CompareExchange && weak && Options.SpuriousFailures && ChooseValue(ChoiceKind.Spurious, 2) == 1)
+        if (matches && kind == RmwKind.CompareExchange && weak && Options.SpuriousFailures && t.LastSpuriousSite != site &&
+            ChooseValue(ChoiceKind.Spurious, 2) == 1)
         {
             matches = false;
             spurious = true;
         }
 
+        t.LastSpuriousSite = spurious ? site : null;
+
         string Name() => kind == RmwKind.CompareExchange
-            ? $"cas({success}/{failure}) {loc.Name} {comparand.Format(loc.Width)}→{operand.Format(loc.Width)}"
-            : $"{kind.ToString().ToLowerInvariant()}({success}) {loc.Name} {operand.Format(loc.Width)}";
+            ? $"cas({success}/{failure}) {loc.Name} {comparand.Format(loc.Width, this)}→{operand.Format(loc.Width, this)}"
+            : $"{kind.ToString().ToLowerInvariant()}({success}) {loc.Name} {operand.Format(loc.Width, this)}";
 
         if (!matches)
         {
@@ -166,7 +171,7 @@ internal sealed partial class Execution
                 t.AcqPending.Join(read.Released);
             t.Cur.Clock.Tick(t.Id);
             if (Tracing)
-                TraceMemory(t, $"{Name()} failed{(spurious ? " (spuriously)" : "")}, saw {read.Value.Format(loc.Width)}", site, read, false);
+                TraceMemory(t, $"{Name()} failed{(spurious ? " (spuriously)" : "")}, saw {read.Value.Format(loc.Width, this)}", site, read, false);
             exchanged = false;
             return read.Value;
         }
@@ -198,7 +203,7 @@ internal sealed partial class Execution
         WriteCounter++;
         t.Cur.Clock.Tick(t.Id);
         if (Tracing)
-            TraceMemory(t, $"{Name()}: {read.Value.Format(loc.Width)}→{newValue.Format(loc.Width)}", site, read, false);
+            TraceMemory(t, $"{Name()}: {read.Value.Format(loc.Width, this)}→{newValue.Format(loc.Width, this)}", site, read, false);
         exchanged = true;
         return read.Value;
     }

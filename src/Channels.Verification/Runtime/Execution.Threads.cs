@@ -138,8 +138,9 @@ internal sealed partial class Execution
     {
         ThrowIfAborting();
         Step++;
+        t.Steps++;
         if (Step > Options.MaxSteps)
-            Fail(StepBoundFailure(t));
+            Fail(StepBoundFailure(BusiestThread()));
         t.Yielded = true;
         t.PreviousYieldWriteStamp = t.YieldWriteStamp;
         t.YieldWriteStamp = WriteCounter;

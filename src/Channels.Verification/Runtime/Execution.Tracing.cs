@@ -12,7 +12,21 @@ namespace Sluice.Verification.Runtime;
 /// </summary>
 internal sealed partial class Execution
 {
+    private readonly Dictionary<object, int> _objectIds = new(ReferenceEqualityComparer.Instance);
+
     public bool Tracing { get; init; }
+
+    /// <summary>How a reference prints in reports: its ToString if it has one, else its type and an id local to this execution (so replays print identically).</summary>
+    public string DescribeObject(object o)
+    {
+        var type = o.GetType();
+        var text = o.ToString();
+        if (!string.IsNullOrEmpty(text) && text != type.FullName && text != type.ToString())
+            return text.Length > 40 ? text[..40] + "…" : text;
+        if (!_objectIds.TryGetValue(o, out var id))
+            _objectIds[o] = id = _objectIds.Count + 1;
+        return type.Name + "#" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public List<TraceEvent> Events { get; } = new();
 
@@ -98,7 +112,7 @@ internal sealed partial class Execution
         var sb = new StringBuilder();
         foreach (var loc in _locations)
             sb.Append("  ").Append(loc.Name).Append(": first used at ").Append(loc.FirstSite)
-                .Append(", final value ").AppendLine(loc.Latest.Value.Format(loc.Width));
+                .Append(", final value ").AppendLine(loc.Latest.Value.Format(loc.Width, this));
         return sb.ToString();
     }
 

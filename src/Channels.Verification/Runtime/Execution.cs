@@ -200,8 +200,9 @@ internal sealed partial class Execution
         }
 
         Step++;
+        t.Steps++;
         if (Step > Options.MaxSteps)
-            Fail(StepBoundFailure(t));
+            Fail(StepBoundFailure(BusiestThread()));
 
         var next = PickNext(t);
         if (next is null)
@@ -435,6 +436,9 @@ internal sealed partial class Execution
             "Livelock: every live thread is spinning, and no thread has written anything since each of them last yielded, " +
             "so each iteration reads the same values again forever.\n" + string.Join("\n", lines));
     }
+
+    private LogicalThread BusiestThread() =>
+        Threads.Where(x => x.Status != ThreadStatus.Finished).OrderByDescending(x => x.Steps).FirstOrDefault() ?? Running!;
 
     private CheckFailure StepBoundFailure(LogicalThread t) => new(FailureKind.StepBoundExceeded,
         $"The execution exceeded {Options.MaxSteps} scheduling points (MaxSteps). This usually means a loop waits for another " +

@@ -61,6 +61,12 @@ internal sealed class LogicalThread
 
     public string BlockReason { get; set; } = "";
 
+    /// <summary>Scheduling points this thread reached (who to blame for an exceeded step bound).</summary>
+    public int Steps { get; set; }
+
+    /// <summary>Where its last compare-exchange failed spuriously (no two spurious failures in a row there).</summary>
+    public string? LastSpuriousSite { get; set; }
+
     // ---- yield / spin ----
     public bool Yielded { get; set; }
 

@@ -62,29 +62,10 @@ internal readonly struct ModelValue : IEquatable<ModelValue>
         return width == ValueWidth.Int32 ? Of(unchecked((int)result)) : Of(result);
     }
 
-    public string Format(ValueWidth width) => width switch
+    public string Format(ValueWidth width, Execution execution) => width switch
     {
-        ValueWidth.Reference => Ref is null ? "null" : DescribeObject(Ref),
+        ValueWidth.Reference => Ref is null ? "null" : execution.DescribeObject(Ref),
         ValueWidth.Int32 => AsInt32.ToString(CultureInfo.InvariantCulture),
         _ => Bits.ToString(CultureInfo.InvariantCulture),
     };
-
-    internal static string DescribeObject(object o)
-    {
-        var text = o.ToString();
-        var typeName = o.GetType().Name;
-        if (string.IsNullOrEmpty(text) || text == o.GetType().FullName || text == o.GetType().ToString())
-            return typeName + "#" + ObjectIds.Get(o).ToString(CultureInfo.InvariantCulture);
-        return text.Length > 40 ? text[..40] + "…" : text;
-    }
-}
-
-/// <summary>Small stable ids for objects printed in reports.</summary>
-internal static class ObjectIds
-{
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Ids = new();
-    private static int _next;
-
-    public static int Get(object o) =>
-        (int)Ids.GetValue(o, static _ => System.Threading.Interlocked.Increment(ref _next));
 }
