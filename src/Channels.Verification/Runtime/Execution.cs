@@ -425,8 +425,14 @@ internal sealed partial class Execution
     {
         var blocked = Threads.Where(t => t.Status == ThreadStatus.Blocked)
             .Select(t => $"  {t} is blocked: {t.BlockReason} at {t.Pending.Site}");
+        var awaiting = Threads.Any(t => t.Status == ThreadStatus.Blocked && t.BlockReason.StartsWith("awaiting the task", StringComparison.Ordinal));
+        var hint = awaiting
+            ? "\nA task is awaited whose continuation never came back: either a wake-up was lost, or the task is completed outside the checker " +
+              "(Task.Delay, Task.Run, a real timer), whose continuation cannot return to the model — inside an exploration await only " +
+              "shim-based sources and tasks completed by model threads."
+            : "";
         return new CheckFailure(FailureKind.Deadlock,
-            "Deadlock: every live thread is blocked and no timer can fire.\n" + string.Join("\n", blocked));
+            "Deadlock: every live thread is blocked and no timer can fire.\n" + string.Join("\n", blocked) + hint);
     }
 
     private CheckFailure LivelockFailure(List<LogicalThread> spinning)
