@@ -238,4 +238,34 @@ public sealed class BugCatalogueTests : CheckerTest
 
     [Fact]
     public void Dekker_style_park_handshake_passes() => ExpectPass(Bound2, () => ParkHandshake(announceBeforeCheck: true));
+
+    // ---------------------------------------------------------------- the same catalogue with reduction
+
+    public static TheoryData<string> Bugs() => new() { "lost update", "peterson", "check-then-act", "lock order", "spin", "lost wake-up" };
+
+    private static (System.Action Body, FailureKind Kind) Bug(string name) => name switch
+    {
+        "lost update" => (() => Increments(atomic: false), FailureKind.Exception),
+        "peterson" => (() => Peterson(flagBeforeTurn: false), FailureKind.Exception),
+        "check-then-act" => (() => CheckThenAct(locked: false), FailureKind.DataRace),
+        "lock order" => (() => TwoLocks(sameOrder: false), FailureKind.Deadlock),
+        "spin" => (() => SpinOnFlag(setTheRightFlag: false, hint: true), FailureKind.Livelock),
+        _ => (() => ParkHandshake(announceBeforeCheck: false), FailureKind.Deadlock),
+    };
+
+    [Theory]
+    [MemberData(nameof(Bugs))]
+    public void Every_bug_is_still_found_with_sleep_set_reduction(string name)
+    {
+        var (body, kind) = Bug(name);
+        ExpectFailure(Bound2 with { Reduction = Reduction.SleepSets }, body, kind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Bugs))]
+    public void Every_bug_is_found_under_weak_memory_too(string name)
+    {
+        var (body, kind) = Bug(name);
+        ExpectFailure(Bound2 with { MemoryModel = MemoryModel.Weak }, body, kind);
+    }
 }
