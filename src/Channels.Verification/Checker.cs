@@ -67,6 +67,7 @@ public static class Checker
             throw new InvalidOperationException("Checker.Explore cannot be called from inside an exploration.");
 
         var strategy = CreateStrategy(options);
+        var overrides = OrderingOverrides.Parse(options.Weaken);
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         long executions = 0, completed = 0, pruned = 0;
@@ -91,13 +92,13 @@ public static class Checker
             if (!strategy.BeginExecution())
                 break;
             executions++;
-            var execution = new Execution(options, strategy, executions);
+            var execution = new Execution(options, strategy, executions) { Overrides = overrides };
             execution.Run(body);
             maxSteps = Math.Max(maxSteps, execution.Step);
 
             if (execution.Failure is not null)
             {
-                failure = Describe(execution, options, body, executions, clock.Elapsed, strategy);
+                failure = Describe(execution, options, body, executions, clock.Elapsed, strategy, overrides);
                 break;
             }
 
@@ -120,7 +121,10 @@ public static class Checker
             exhaustive: failure is null && !stoppedByBudget && strategy.Exhausted,
             clock.Elapsed, maxSteps, failure,
             strategy is IterativeBoundStrategy it ? it.PerBound.ToArray() : Array.Empty<long>(),
-            DescribeStrategy(options));
+            DescribeStrategy(options))
+        {
+            WeakenedOperations = overrides?.Applied ?? 0,
+        };
         options.Log?.Invoke(result.Summary);
         return result;
     }
@@ -140,7 +144,7 @@ public static class Checker
         ArgumentNullException.ThrowIfNull(body);
         var choices = ScheduleFormat.Decode(schedule);
         var clock = Stopwatch.StartNew();
-        var execution = RunOnce(options, body, choices, lenient: false, tracing: true);
+        var execution = RunOnce(options, body, choices, lenient: false, tracing: true, OrderingOverrides.Parse(options.Weaken));
         CheckFailure? failure = null;
         if (execution.Failure is not null)
         {
@@ -195,11 +199,11 @@ public static class Checker
         };
     }
 
-    internal static Execution RunOnce(CheckerOptions options, Action body, IReadOnlyList<ChoiceRecord> choices, bool lenient, bool tracing)
+    internal static Execution RunOnce(CheckerOptions options, Action body, IReadOnlyList<ChoiceRecord> choices, bool lenient, bool tracing, OrderingOverrides? overrides)
     {
         var strategy = new ReplayStrategy(choices, lenient);
         strategy.BeginExecution();
-        var execution = new Execution(options, strategy, 1) { Tracing = tracing };
+        var execution = new Execution(options, strategy, 1) { Tracing = tracing, Overrides = overrides };
         execution.Run(body);
         if (!lenient && execution.Failure is null && strategy.Unused > 0)
         {
@@ -212,7 +216,7 @@ public static class Checker
     }
 
     /// <summary>Minimises the failing schedule, replays it with tracing and builds the report.</summary>
-    private static CheckFailure Describe(Execution failed, CheckerOptions options, Action body, long executionNumber, TimeSpan elapsed, IStrategy strategy)
+    private static CheckFailure Describe(Execution failed, CheckerOptions options, Action body, long executionNumber, TimeSpan elapsed, IStrategy strategy, OrderingOverrides? overrides)
     {
         var original = failed.Failure!;
         var choices = failed.Choices.ToList();
@@ -225,9 +229,9 @@ public static class Checker
         }
 
         if (options.Minimize)
-            choices = Minimize(choices, original.Kind, options, body);
+            choices = Minimize(choices, original.Kind, options, body, overrides);
 
-        var traced = RunOnce(options, body, choices, lenient: false, tracing: true);
+        var traced = RunOnce(options, body, choices, lenient: false, tracing: true, overrides);
         var failure = traced.Failure is { } f && f.Kind == original.Kind ? f : original;
         var note = traced.Failure is null || traced.Failure.Kind != original.Kind
             ? "\nNOTE: replaying the schedule did not reproduce the failure: the code under test has nondeterminism the checker does not control.\n"
@@ -248,7 +252,7 @@ public static class Checker
     /// keeping each change that still fails the same way: the report then shows the fewest
     /// weak-memory effects needed.
     /// </summary>
-    private static List<ChoiceRecord> Minimize(List<ChoiceRecord> choices, FailureKind kind, CheckerOptions options, Action body)
+    private static List<ChoiceRecord> Minimize(List<ChoiceRecord> choices, FailureKind kind, CheckerOptions options, Action body, OrderingOverrides? overrides)
     {
         var best = choices;
         var budget = Stopwatch.StartNew();
@@ -258,7 +262,7 @@ public static class Checker
                 continue;
             var candidate = best.ToList();
             candidate[i] = best[i] with { Value = 0 };
-            var run = RunOnce(options, body, candidate, lenient: true, tracing: false);
+            var run = RunOnce(options, body, candidate, lenient: true, tracing: false, overrides);
             if (run.Failure?.Kind == kind && !run.HungOutsideChecker)
                 best = run.Choices.ToList();
         }

@@ -116,6 +116,13 @@ public sealed record CheckerOptions
     /// <summary>How long one execution may run before it is reported as hung (code looping outside the shim). Default 60 s.</summary>
     public TimeSpan ExecutionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Memory orderings to weaken at given call sites (<see cref="OrderingOverrides"/> format:
+    /// <c>path:line=Order;…</c>). Default: the environment variable <c>SLUICE_WEAKEN</c>, so the ordering
+    /// analysis can mutate a whole test run from outside.
+    /// </summary>
+    public string? Weaken { get; init; } = Environment.GetEnvironmentVariable("SLUICE_WEAKEN");
+
     /// <summary>A name for reports and progress lines.</summary>
     public string? Name { get; init; }
 
@@ -137,6 +144,7 @@ public sealed record CheckerOptions
             throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "Iterations must be ≥ 1.");
         if (PctDepth < 1)
             throw new ArgumentOutOfRangeException(nameof(PctDepth), PctDepth, "PctDepth must be ≥ 1.");
+        OrderingOverrides.Parse(Weaken);
         if (MaxExecutions is < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxExecutions), MaxExecutions, "MaxExecutions must be ≥ 1.");
     }

@@ -49,6 +49,9 @@ public sealed class ExplorationResult
     /// <summary>For iterative bounding: executions explored at preemption bound 0, 1, ….</summary>
     public IReadOnlyList<long> ExecutionsPerBound { get; }
 
+    /// <summary>How many operations had their ordering weakened by <see cref="CheckerOptions.Weaken"/> (0 without overrides).</summary>
+    public int WeakenedOperations { get; init; }
+
     /// <summary>The strategy and model, in words.</summary>
     public string Strategy { get; }
 

@@ -33,6 +33,9 @@ internal sealed partial class Execution
 
     public CheckerOptions Options { get; }
 
+    /// <summary>Weakened orderings for this exploration (shared by its executions), or null.</summary>
+    public OrderingOverrides? Overrides { get; init; }
+
     public IStrategy Strategy { get; }
 
     /// <summary>1-based index of this execution in its exploration.</summary>

@@ -45,14 +45,14 @@ internal sealed class ModelContext
     {
         var site = Site(file, line);
         var loc = Execution.ResolveLocation(ref slot, initial, width, site);
-        return Execution.Load(Thread, loc, order, site);
+        return Execution.Load(Thread, loc, Adjust(file, line, order), site);
     }
 
     public void AtomicStore(ref ModelLocation? slot, ModelValue initial, ValueWidth width, ModelValue value, MemoryOrder order, string file, int line)
     {
         var site = Site(file, line);
         var loc = Execution.ResolveLocation(ref slot, initial, width, site);
-        Execution.Store(Thread, loc, value, order, site);
+        Execution.Store(Thread, loc, value, Adjust(file, line, order), site);
     }
 
     public ModelValue AtomicRmw(ref ModelLocation? slot, ModelValue initial, ValueWidth width, RmwKind kind, ModelValue operand, ModelValue comparand,
@@ -64,10 +64,23 @@ internal sealed class ModelContext
     {
         var site = Site(file, line);
         var loc = Execution.ResolveLocation(ref slot, initial, width, site);
-        return Execution.Rmw(Thread, loc, kind, operand, comparand, success, failure, weak, site, out exchanged);
+        var adjusted = Adjust(file, line, success);
+        if (adjusted != success && kind == RmwKind.CompareExchange)
+            failure = Weaker(failure, adjusted);
+        return Execution.Rmw(Thread, loc, kind, operand, comparand, adjusted, failure, weak, site, out exchanged);
     }
 
-    public void Fence(MemoryOrder order, string file, int line) => Execution.Fence(Thread, order, Site(file, line));
+    public void Fence(MemoryOrder order, string file, int line) =>
+        Execution.Fence(Thread, Adjust(file, line, order), Site(file, line));
+
+    private MemoryOrder Adjust(string file, int line, MemoryOrder order) =>
+        Execution.Overrides is { } overrides ? overrides.Adjust(file, line, order) : order;
+
+    /// <summary>A compare-exchange's failure ordering (a load) after its success ordering was weakened.</summary>
+    private static MemoryOrder Weaker(MemoryOrder failure, MemoryOrder success) =>
+        success is MemoryOrder.Relaxed or MemoryOrder.Release ? MemoryOrder.Relaxed
+        : failure == MemoryOrder.SeqCst && success != MemoryOrder.SeqCst ? MemoryOrder.Acquire
+        : failure;
 
     public ModelCell CellAccess(ModelCell? cell, bool isWrite, string file, int line) =>
         Execution.CellAccess(Thread, cell, isWrite, Site(file, line));
