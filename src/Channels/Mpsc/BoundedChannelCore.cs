@@ -74,6 +74,9 @@ internal sealed class BoundedChannelCore<T>
     /// <summary>The number of slots.</summary>
     public int Capacity => _ring.Capacity;
 
+    /// <summary>Tests only: the ring.</summary>
+    internal Ring<T> Ring => _ring;
+
     /// <summary>Items sent and not yet received (a snapshot; see <see cref="Ring{T}.Count"/>).</summary>
     public int Count => _ring.Count;
 
@@ -489,6 +492,7 @@ internal sealed class BoundedChannelCore<T>
     public ReceiveStatus Receive(out T item, TimeSpan timeout)
     {
         EnterReceive();
+        var registered = false;
         try
         {
             var deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : MonotonicClock.Milliseconds() + (long)timeout.TotalMilliseconds;
@@ -499,18 +503,17 @@ internal sealed class BoundedChannelCore<T>
                 {
                     if (timeout == TimeSpan.Zero)
                         return ReceiveStatus.TimedOut;
-                    // Register, then re-check (a push that notified before our registration is visible now).
+                    // Register (again after every wake: the notifier consumed the registration), then
+                    // re-check: a push that notified before our registration is visible now.
                     _waker.Register(_threadWaker);
+                    registered = true;
                     r = _ring.TryPop(out item);
                     if (r == PopResult.Empty)
                     {
                         if (ParkReceiver(deadline))
-                            continue; // woken (maybe spuriously): re-check, and register again if still empty
-                        _waker.Unregister();
+                            continue; // woken (maybe spuriously, by a late wake): re-check
                         return ReceiveStatus.TimedOut;
                     }
-
-                    _waker.Unregister();
                 }
 
                 if (r == PopResult.Popped)
@@ -525,6 +528,8 @@ internal sealed class BoundedChannelCore<T>
         }
         finally
         {
+            if (registered)
+                _waker.Unregister(); // harmless if a notifier already consumed it
             ExitReceive();
         }
     }

@@ -77,4 +77,7 @@ public sealed class MpscChannel<T> : Channel<T>
 
     /// <summary>The number of items the channel holds.</summary>
     public int Capacity => _core.Capacity;
+
+    /// <summary>Tests only: the channel's core.</summary>
+    internal BoundedChannelCore<T> Core => _core;
 }
