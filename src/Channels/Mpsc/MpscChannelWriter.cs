@@ -18,6 +18,12 @@ namespace Sluice.Channels.Mpsc;
 /// <see cref="TryComplete"/> succeeds once. A canceled token fails an operation at once. A write that was
 /// canceled did not enqueue its item. Completing from here, closing either native handle, or disposing the
 /// receiver or the last sender handle all complete the same channel.
+/// <para>One difference in a race: when a read frees room for a waiting <see cref="WriteAsync"/> or
+/// <see cref="WaitToWriteAsync"/> and the channel is completed before that waiter's retry (on the thread
+/// pool) runs, the waiter observes the completion (the write fails, the wait returns false or the
+/// completion error). The BCL, which moves the waiting writer's item into the channel inside the read,
+/// reports success. Both are valid outcomes for an operation still pending at completion; neither loses
+/// an item.</para>
 /// </remarks>
 public sealed class MpscChannelWriter<T> : ChannelWriter<T>
 {
