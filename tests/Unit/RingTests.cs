@@ -104,10 +104,14 @@ public class RingTests
     {
         var ring = new Ring<object>(2);
         var weak = PushAndPop(ring);
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        TestSupport.SpinUntil(() =>
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            return !weak.IsAlive;
+        }, "the popped item is collectable");
         Assert.False(weak.IsAlive);
+        GC.KeepAlive(ring);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         static WeakReference PushAndPop(Ring<object> ring)
