@@ -134,6 +134,29 @@ public class SenderWaiterListTests
         Assert.True(b.IsCompletedSuccessfully);
     }
 
+    /// <summary>
+    /// A waiting sender's successful retry is a push like any other: it must wake the receiver, which may
+    /// have started waiting on the (momentarily empty) channel between the notification and the retry.
+    /// </summary>
+    [Fact]
+    public async Task A_waiting_senders_retry_wakes_a_receiver_that_started_waiting_meanwhile()
+    {
+        var dispatcher = new ManualDispatcher();
+        var channel = MpscChannel.CreateBounded<int>(1, dispatcher.Dispatch);
+        channel.Sender.TrySend(0);
+        var a = channel.Sender.SendAsync(1);
+        Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out _)); // A notified; the channel is empty
+        var receive = channel.Receiver.ReceiveAsync();                            // so the receiver waits
+        Assert.False(receive.IsCompleted);
+        Assert.Equal(1, dispatcher.Pending);
+
+        dispatcher.RunOne(); // A's retry pushes 1 and must notify the receiver
+        Assert.True(a.IsCompletedSuccessfully);
+        Assert.Equal(1, dispatcher.Pending); // the receiver's retry
+        dispatcher.RunOne();
+        Assert.Equal(1, await receive);
+    }
+
     /// <summary>Close signals every waiter; each retry fails Closed without enqueuing.</summary>
     [Fact]
     public async Task Close_signals_every_waiting_sender()
