@@ -213,15 +213,84 @@ function verdictText(res) {
   return `${res.error}: ${res.message ?? ''}`.trim();
 }
 
+// ---- readable traces: parse the checker's printed values so that a step shows only the
+// elements that changed (npc[2] = "wake", state.R = TRUE) rather than whole functions.
+function splitTop(text, sep) {
+  const parts = [];
+  let depth = 0;
+  let start = 0;
+  let inStr = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inStr) { if (ch === '\\') i++; else if (ch === '"') inStr = false; continue; }
+    if (ch === '"') { inStr = true; continue; }
+    const two = text.slice(i, i + 2);
+    if (two === '<<') { depth++; i++; continue; }
+    if (two === '>>') { depth--; i++; continue; }
+    if ('([{'.includes(ch)) { depth++; continue; }
+    if (')]}'.includes(ch)) { depth--; continue; }
+    if (depth === 0 && text.startsWith(sep, i)) { parts.push(text.slice(start, i).trim()); start = i + sep.length; i += sep.length - 1; }
+  }
+  parts.push(text.slice(start).trim());
+  return parts;
+}
+
+// Returns a Map from element key (as printed in a path) to the element's text, or null for a
+// value that is not a tuple, function or record.
+function elements(text, depth) {
+  const t = text.trim();
+  // A tuple is split only at the top (per-process arrays); deeper, it is a value (a message).
+  if (depth === 0 && t.startsWith('<<') && t.endsWith('>>')) {
+    const inner = t.slice(2, -2).trim();
+    if (inner === '') return null;
+    const items = splitTop(inner, ',');
+    return new Map(items.map((v, i) => [`[${i + 1}]`, v]));
+  }
+  if (t.startsWith('(') && t.endsWith(')') && t.includes(':>')) {
+    const entries = splitTop(t.slice(1, -1), '@@');
+    const m = new Map();
+    for (const e of entries) {
+      const kv = splitTop(e, ':>');
+      if (kv.length !== 2) return null;
+      m.set(`[${kv[0]}]`, kv[1]);
+    }
+    return m;
+  }
+  if (t.startsWith('[') && t.endsWith(']') && t.includes('|->')) {
+    const m = new Map();
+    for (const f of splitTop(t.slice(1, -1), ',')) {
+      const kv = splitTop(f, '|->');
+      if (kv.length !== 2) return null;
+      m.set(`.${kv[0]}`, kv[1]);
+    }
+    return m;
+  }
+  return null;
+}
+
+function diffValue(path, before, after, out, depth = 0) {
+  if (before === after) return;
+  const a = elements(before, depth);
+  const b = elements(after, depth);
+  if (a && b && a.size === b.size && [...a.keys()].every((k) => b.has(k))) {
+    for (const [k, v] of b) diffValue(path + k, a.get(k), v, out, depth + 1);
+    return;
+  }
+  out.push(`${path} = ${after}`);
+}
+
 function printTrace(res, labels) {
   const states = res.trace;
   let prev = null;
   states.forEach((s, i) => {
     const head = i === 0 ? 'initial state' : (labels && labels[i - 1] ? labels[i - 1] : 'step');
-    console.log(`      ${String(i).padStart(3)}  ${head}`);
+    const changes = [];
     for (const [k, v] of s) {
-      if (prev === null || prev.get(k) !== v) console.log(`             ${k} = ${v}`);
+      if (prev === null) changes.push(`${k} = ${v}`);
+      else diffValue(k, prev.get(k) ?? '', v, changes);
     }
+    console.log(`      ${String(i).padStart(3)}  ${head.padEnd(22)} ${changes.length === 0 ? '(no change)' : changes[0]}`);
+    for (const c of changes.slice(1)) console.log(`      ${' '.repeat(3)}  ${' '.repeat(22)} ${c}`);
     prev = s;
   });
 }
