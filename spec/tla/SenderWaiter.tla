@@ -100,10 +100,13 @@ CONSTANTS
     Prefill,     \* slots occupied at the start (by earlier messages)
     NCancel,     \* senders 1..NCancel may be cancelled (or time out)
     CanClose,    \* whether the channel may be closed (from either side)
+    ArmAtWait,   \* TRUE: a send's cancellation can fire only once it has
+                 \* waited (the token registered when the send first waits);
+                 \* FALSE: at any moment of the send
     BUG
 
 ASSUME NS \in 1..4 /\ C \in 1..3 /\ Prefill \in 0..C /\ NCancel \in 0..NS
-ASSUME CanClose \in BOOLEAN
+ASSUME CanClose \in BOOLEAN /\ ArmAtWait \in BOOLEAN
 ASSUME BUG \in {"none", "doc_cancel", "forgotten_waiter", "cancel_no_forward",
                 "no_recheck", "wake_lost_if_running", "cancel_skips_unlink",
                 "enqueue_keeps_isempty", "park_ignores_cancel"}
@@ -135,7 +138,7 @@ Init ==
     /\ isEmpty = TRUE
     /\ spc = [s \in Senders |-> "start"]
     /\ cancelReq = [s \in Senders |-> FALSE]
-    /\ cpc = [s \in Senders |-> "idle"]
+    /\ cpc = [s \in Senders |-> IF ArmAtWait THEN "unarmed" ELSE "idle"]
     /\ rpc = "idle"
     /\ clpc = IF CanClose THEN "open" ELSE "never"
     /\ result = [s \in Senders |-> "none"]
@@ -227,7 +230,10 @@ SenderPark(s) ==
          [] OTHER ->
               /\ spc' = [spc EXCEPT ![s] = "parked"]
               /\ UNCHANGED <<list, isEmpty, result, completions>>
-    /\ UNCHANGED <<used, closed, cancelReq, cpc, rpc, clpc, pushed>>
+    \* ArmAtWait: the cancellation registration is made when the send waits.
+    /\ cpc' = IF spc'[s] = "parked" /\ cpc[s] = "unarmed"
+              THEN [cpc EXCEPT ![s] = "idle"] ELSE cpc
+    /\ UNCHANGED <<used, closed, cancelReq, rpc, clpc, pushed>>
 
 \* The retry of a woken node.  Cancelled: complete and FORWARD the
 \* notification this node consumed (NotifyOne).
@@ -365,7 +371,7 @@ Terminated ==
     /\ \A s \in Senders : spc[s] \in {"done", "forgotten"}
     /\ rpc = "idle" /\ used = 0
     /\ clpc \in {"open", "done", "never"}
-    /\ \A s \in Senders : cpc[s] \in {"idle", "done"}
+    /\ \A s \in Senders : cpc[s] \in {"unarmed", "idle", "done"}
     /\ UNCHANGED vars
 
 Next ==
@@ -391,7 +397,7 @@ TypeOK ==
                             "park", "parked", "retry", "retryPush", "enqueueFront",
                             "fwdCheck", "fwdPop", "forgotten", "done"}]
     /\ cancelReq \in [Senders -> BOOLEAN]
-    /\ cpc \in [Senders -> {"idle", "lock", "done"}]
+    /\ cpc \in [Senders -> {"unarmed", "idle", "lock", "done"}]
     /\ rpc \in {"idle", "check", "pop"}
     /\ clpc \in {"open", "check", "popAll", "done", "never"}
     /\ result \in [Senders -> {"none", "sent", "closed", "cancelled"}]
@@ -435,7 +441,7 @@ CancelTakesEffect ==
 Quiescent ==
     /\ rpc = "idle"
     /\ clpc \in {"open", "done", "never"}
-    /\ \A s \in Senders : cpc[s] \in {"idle", "done"}
+    /\ \A s \in Senders : cpc[s] \in {"unarmed", "idle", "done"}
     /\ \A s \in Senders : spc[s] \in {"start", "parked", "forgotten", "done"}
 
 NoStrandedWaiter ==
