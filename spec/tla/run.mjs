@@ -186,11 +186,15 @@ function runTlc(check, specPath, cfgPath) {
     const states = [];
     const labels = [];
     let cur = null;
+    let last = null;
     for (const line of out.split('\n')) {
       const h = /^State (\d+): <(\w+)/.exec(line);
-      if (h) { cur = new Map(); states.push(cur); if (states.length > 1) labels.push(h[2]); continue; }
+      if (h) { cur = new Map(); states.push(cur); if (states.length > 1) labels.push(h[2]); last = null; continue; }
+      if (!cur) continue;
       const v = /^\/\\ (\w+) = (.*)$/.exec(line);
-      if (v && cur) cur.set(v[1], v[2]);
+      if (v) { cur.set(v[1], v[2]); last = v[1]; }
+      else if (line.trim() === '') last = null;
+      else if (last && /^\s/.test(line)) cur.set(last, cur.get(last) + ' ' + line.trim());   // TLC wraps long values
     }
     if (states.length > 0) { res.trace = states; res.labels = labels; }
   }
