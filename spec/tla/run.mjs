@@ -9,6 +9,7 @@
 //   node run.mjs --deep          the larger configurations (each entry's "deepCfg"), for
 //                                ./verify.sh --deep
 //   node run.mjs --list          list the checks and exit
+//   node run.mjs --json FILE     also write the results as JSON (read by tools/SoundnessReport)
 //
 // Exit status 0 only when every check had its expected verdict. A negative control that passes
 // is a failure of the run, and so is a control that fails for another reason than the one the
@@ -20,7 +21,7 @@
 // The TLC path has not been exercised here (TLC is not installable in this environment); it is
 // kept deliberately small.
 
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,7 +32,7 @@ const manifest = JSON.parse(readFileSync(join(here, 'manifest.json'), 'utf8'));
 
 // ---------------------------------------------------------------- options
 const args = process.argv.slice(2);
-const opt = { only: [], trace: false, deep: false, list: false };
+const opt = { only: [], trace: false, deep: false, list: false, json: null };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--only') opt.only.push(args[++i]);
@@ -39,8 +40,9 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--trace') opt.trace = true;
   else if (a === '--deep') opt.deep = true;
   else if (a === '--list') opt.list = true;
+  else if (a === '--json') opt.json = args[++i];
   else if (a === '--help' || a === '-h') {
-    console.log('usage: node run.mjs [--only NAME]... [--trace] [--deep] [--list]');
+    console.log('usage: node run.mjs [--only NAME]... [--trace] [--deep] [--list] [--json FILE]');
     process.exit(0);
   } else {
     console.error(`run.mjs: unknown option ${a}`);
@@ -306,6 +308,7 @@ console.log(`tla: ${selected.length} checks with ${useTlc ? 'TLC (' + process.en
 let ok = 0;
 let bad = 0;
 let totalStates = 0;
+const results = []; // for --json (read by tools/SoundnessReport)
 const tStart = process.hrtime.bigint();
 for (const check of selected) {
   const cfgFile = cfgOf(check);
@@ -318,6 +321,7 @@ for (const check of selected) {
   const kind = check.expect === 'pass' ? 'spec   ' : 'control';
   const status = good ? (check.expect === 'pass' ? 'ok     ' : 'ok (expected failure)') : 'UNEXPECTED';
   console.log(`${status.padEnd(21)} ${kind} ${check.name.padEnd(40)} ${String(res.states).padStart(8)} states ${res.seconds.toFixed(1).padStart(6)} s  ${verdictText(res)}`);
+  results.push({ name: check.name, expected: check.expect === 'pass' ? 'pass' : describeExpect(check.expect), ok: good, verdict: verdictText(res), states: res.states, ms: Math.round(res.seconds * 1000) });
   if (!good) console.log(`      expected: ${describeExpect(check.expect)}`);
   if (res.trace && (opt.trace || !good)) {
     const labels = res.labels ?? (useTlc ? null : labelTrace(specText, cfgText, res.trace));
@@ -326,4 +330,5 @@ for (const check of selected) {
 }
 const secs = Number(process.hrtime.bigint() - tStart) / 1e9;
 console.log(`tla: ${selected.length} checks, ${ok} as expected, ${bad} unexpected; ${totalStates} states in ${secs.toFixed(1)} s`);
+if (opt.json) writeFileSync(opt.json, JSON.stringify({ results }, null, 2));
 process.exit(bad === 0 ? 0 : 1);

@@ -15,6 +15,20 @@ public static class ModelThread
     /// <summary>Whether the caller runs inside an exploration.</summary>
     public static bool IsModelled => ModelContext.Current is not null;
 
+    /// <summary>
+    /// A scheduling point with no effect of its own. Put it before an action the checker cannot see (code
+    /// that touches no shim operation, such as <c>CancellationTokenSource.Cancel</c> before any callback is
+    /// registered), so the checker chooses when that action happens. Without it, a new thread runs such
+    /// code eagerly, at the moment it is started. Outside an exploration it does nothing.
+    /// </summary>
+    /// <param name="file">Filled by the compiler.</param>
+    /// <param name="line">Filled by the compiler.</param>
+    public static void Yield([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (ModelContext.Current is { } ctx)
+            ctx.Execution.Point(ctx.Thread, ModelContext.Site(file, line));
+    }
+
     /// <summary>Starts a thread running <paramref name="body"/>. Everything the caller did so far happens before it.</summary>
     /// <param name="body">The thread's code.</param>
     /// <param name="name">A name for reports.</param>

@@ -138,6 +138,16 @@ internal sealed partial class Execution
         }
     }
 
+    /// <summary>An explicit scheduling point: what the thread does next happens when the checker chooses.</summary>
+    internal void Point(LogicalThread t, string site)
+    {
+        SchedulePoint(t, new Operation(OpKind.Point, -1, SeqCst: false, Writes: true, site));
+        WriteCounter++;
+        t.Cur.Clock.Tick(t.Id);
+        if (Tracing)
+            Trace(t, TraceKind.Operation, "scheduling point", site);
+    }
+
     // ------------------------------------------------------------------ spin hints
 
     internal void SpinHint(LogicalThread t, string site)

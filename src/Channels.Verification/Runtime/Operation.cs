@@ -16,6 +16,9 @@ internal enum OpKind
     TimerStart,
     TimerCancel,
     TimerFire,
+
+    /// <summary>An explicit scheduling point (ModelThread.Yield) before an effect the checker cannot see.</summary>
+    Point,
 }
 
 /// <summary>
@@ -36,7 +39,7 @@ internal readonly record struct Operation(OpKind Kind, int Object, bool SeqCst, 
     {
         // Spin hints, joins and timer fires change or depend on scheduling state in ways the simple
         // rules below do not describe: treat them as dependent with everything.
-        if (a.Kind is OpKind.SpinHint or OpKind.Join or OpKind.TimerFire || b.Kind is OpKind.SpinHint or OpKind.Join or OpKind.TimerFire)
+        if (a.Kind is OpKind.SpinHint or OpKind.Join or OpKind.TimerFire or OpKind.Point || b.Kind is OpKind.SpinHint or OpKind.Join or OpKind.TimerFire or OpKind.Point)
             return true;
 
         // Every sequentially consistent operation and fence reads and writes the global SC order.

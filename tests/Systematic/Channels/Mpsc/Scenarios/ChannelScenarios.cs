@@ -154,7 +154,14 @@ public static class ChannelScenarios
             var me = s;
             var cts = new CancellationTokenSource();
             if (modes[s] == SendMode.Cancel)
-                cancellers.Add(ModelThread.Spawn(cts.Cancel, $"canceller of sender {s}"));
+            {
+                cancellers.Add(ModelThread.Spawn(() =>
+                {
+                    ModelThread.Yield(); // Cancel touches no shim operation: let the checker choose when it happens
+                    cts.Cancel();
+                }, $"canceller of sender {s}"));
+            }
+
             tasks.Add(ModelThread.SpawnAsync(async () =>
             {
                 try

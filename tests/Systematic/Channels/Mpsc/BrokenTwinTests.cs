@@ -1,0 +1,78 @@
+using System;
+using Sluice.Verification;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Sluice.Tests.Systematic.Channels.Mpsc;
+
+/// <summary>
+/// Deliberately broken twins of the library (tests/Systematic/BrokenTwins.props: the real source with
+/// one classic bug, compiled next to the real code) must each be caught by the same scenario that the
+/// real code passes. This is the evidence that the channel scenarios can fail.
+/// </summary>
+public sealed class BrokenTwinTests : CheckerTest
+{
+    private static readonly CheckerOptions Sc = CheckerOptions.Default with { PreemptionBound = 2, Name = "twin" };
+
+    public BrokenTwinTests(ITestOutputHelper output)
+        : base(output)
+    {
+    }
+
+    private CheckFailure Caught(CheckerOptions options, Action body, params FailureKind[] kinds)
+    {
+        var result = Checker.Run(Options(options), body);
+        Assert.True(result.Failure is not null, "The broken twin was not caught: " + result.Summary);
+        Output.WriteLine(result.Failure!.Report);
+        Assert.Contains(result.Failure.Kind, kinds);
+        var replay = Checker.Replay(result.Failure.Schedule, options, body);
+        Assert.Equal(result.Failure.Kind, replay.Failure?.Kind);
+        return result.Failure;
+    }
+
+    [Fact]
+    public void Ring_publishing_the_stamp_before_the_value_is_caught()
+    {
+        ExpectPass(Sc, () => Scenarios.RingScenarios.PushPop(2, 2, 1, closeAfter: -1));
+        Caught(Sc, () => Sluice.Twins.StampBeforeValue.Scenarios.RingScenarios.PushPop(2, 2, 1, closeAfter: -1),
+            FailureKind.DataRace, FailureKind.Exception);
+    }
+
+    [Fact]
+    public void Ring_closing_with_a_load_and_a_store_instead_of_one_RMW_is_caught()
+    {
+        ExpectPass(Sc, () => Scenarios.RingScenarios.PushPop(2, 2, 2, closeAfter: 1));
+        Caught(Sc, () => Sluice.Twins.CloseNotAtomic.Scenarios.RingScenarios.PushPop(2, 2, 2, closeAfter: 1),
+            FailureKind.Exception, FailureKind.DataRace);
+    }
+
+    [Fact]
+    public void Waker_whose_notifier_does_not_ask_the_lock_holder_to_wake_again_is_caught()
+    {
+        var options = Sc with { PreemptionBound = 3 };
+        ExpectPass(options, () => Scenarios.WakerScenarios.Sink(2, 2));
+        var failure = Caught(options, () => Sluice.Twins.WakerNoRenotify.Scenarios.WakerScenarios.Sink(2, 2), FailureKind.Deadlock);
+        Assert.Contains("parked", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Receiver_parking_without_re_checking_after_registering_is_caught()
+    {
+        var options = Sc with { PreemptionBound = 3 };
+        ExpectPass(options, Scenarios.ChannelScenarios.OneItemRace);
+        Caught(options, Sluice.Twins.ReceiverNoRecheck.Scenarios.ChannelScenarios.OneItemRace, FailureKind.Deadlock, FailureKind.TaskNeverCompleted);
+    }
+
+    [Fact]
+    public void Cancelled_sender_that_drops_its_notification_is_caught()
+    {
+        // Tachyonix's "forgotten sender" erosion, in its C# form: a sender woken by a freed slot is then
+        // cancelled and does not pass the notification on, so another waiting sender hangs with a free slot.
+        var modes = new[] { Scenarios.SendMode.Cancel, Scenarios.SendMode.Plain, Scenarios.SendMode.Plain };
+        var twinModes = new[] { Sluice.Twins.CancelDropsNotification.Scenarios.SendMode.Cancel, Sluice.Twins.CancelDropsNotification.Scenarios.SendMode.Plain, Sluice.Twins.CancelDropsNotification.Scenarios.SendMode.Plain };
+        var options = Sc with { Reduction = Reduction.SleepSets, PreemptionBound = 1 };
+        ExpectPass(options, () => Scenarios.ChannelScenarios.SendersWithCancellation(1, modes));
+        Caught(options, () => Sluice.Twins.CancelDropsNotification.Scenarios.ChannelScenarios.SendersWithCancellation(1, twinModes),
+            FailureKind.Deadlock, FailureKind.TaskNeverCompleted);
+    }
+}
