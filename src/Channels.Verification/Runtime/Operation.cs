@@ -16,6 +16,7 @@ internal enum OpKind
     TimerStart,
     TimerCancel,
     TimerFire,
+    Quiescence,
 }
 
 /// <summary>
@@ -34,9 +35,9 @@ internal readonly record struct Operation(OpKind Kind, int Object, bool SeqCst, 
     /// </summary>
     public static bool Dependent(in Operation a, in Operation b)
     {
-        // Spin hints, joins and timer fires change or depend on scheduling state in ways the simple
+        // Spin hints, joins, timer fires and quiescence waits change or depend on scheduling state in ways the simple
         // rules below do not describe: treat them as dependent with everything.
-        if (a.Kind is OpKind.SpinHint or OpKind.Join or OpKind.TimerFire || b.Kind is OpKind.SpinHint or OpKind.Join or OpKind.TimerFire)
+        if (a.Kind is OpKind.SpinHint or OpKind.Join or OpKind.TimerFire or OpKind.Quiescence || b.Kind is OpKind.SpinHint or OpKind.Join or OpKind.TimerFire or OpKind.Quiescence)
             return true;
 
         // Every sequentially consistent operation and fence reads and writes the global SC order.
