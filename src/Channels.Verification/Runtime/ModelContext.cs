@@ -106,6 +106,16 @@ internal sealed class ModelContext
     public void TimerStart(ref ModelTimer? slot, Action<object?> callback, object? state, TimeSpan due, string file, int line) =>
         Execution.TimerStart(Thread, Execution.ResolveTimer(ref slot), callback, state, due, Site(file, line));
 
+    /// <summary>
+    /// Virtual time for deadlines: it never advances. Code written against the shim uses the clock only
+    /// to shorten a later park; a timed park's timeout is always the checker's choice.
+    /// </summary>
+    public long ClockMilliseconds(string file, int line)
+    {
+        Execution.ThrowIfAborting();
+        return 0;
+    }
+
     public bool TimerCancel(ref ModelTimer? slot, string file, int line) =>
         Execution.TimerCancel(Thread, Execution.ResolveTimer(ref slot), Site(file, line));
 }
