@@ -15,7 +15,7 @@ public sealed class ReferenceChannelTests : SuiteTest
 
     [Fact]
     public void The_correct_reference_channel_is_linearizable_in_model_mode() =>
-        ExpectPass(LinearizabilitySuite.RunModel(ReferenceChannel.Subject(ReferenceBug.None), Suite(Deep ? 200 : 20, seed: 7)));
+        ExpectPass(LinearizabilitySuite.RunModel(ReferenceChannel.Subject(ReferenceBug.None), Suite(Deep ? 200 : 10, seed: 7)));
 
     [Fact]
     public void The_correct_reference_channel_is_linearizable_in_stress_mode() =>

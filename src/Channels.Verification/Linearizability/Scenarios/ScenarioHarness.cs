@@ -40,6 +40,7 @@ internal sealed class ScenarioHarness
     private readonly StressOptions _stress;
     private readonly Dictionary<int, CancellationTokenSource> _tokens = new();
     private long _clock;
+    private int _responses;
 
     public ScenarioHarness(ChannelScenario scenario, ChannelSubject subject, bool model, bool fences, StressOptions? stress)
     {
@@ -152,7 +153,7 @@ internal sealed class ScenarioHarness
         // No quiescence detection with real threads (a blocked thread cannot be told from a slow one):
         // after a grace period the harness closes the channel, which is linearizable at any moment, so
         // the history stays exact; only the blocked-at-quiescence check is model-mode only.
-        if (!done.Wait(_stress.QuiescenceGrace))
+        if (!WaitForProgressToStop(done))
         {
             if (_subject.CloseReleasesWaiters)
                 await Exec(Execution.Teardown);
@@ -168,6 +169,24 @@ internal sealed class ScenarioHarness
             th.Join();
         if (faults.FirstOrDefault(f => f is not null) is { } fault)
             Execution.HarnessFailure = "a scenario thread failed: " + fault;
+    }
+
+    /// <summary>
+    /// Waits until every thread is done (true), or until no operation has returned for a whole
+    /// <see cref="StressOptions.QuiescenceGrace"/> (false: the remaining ones are probably blocked).
+    /// </summary>
+    private bool WaitForProgressToStop(CountdownEvent done)
+    {
+        var seen = Volatile.Read(ref _responses);
+        while (!done.Wait(_stress.QuiescenceGrace))
+        {
+            var now = Volatile.Read(ref _responses);
+            if (now == seen)
+                return false;
+            seen = now;
+        }
+
+        return true;
     }
 
     private async Task Exec(ExecutedOperation rec)
@@ -200,6 +219,8 @@ internal sealed class ScenarioHarness
         After(rec);
         rec.Result = r;
         rec.Done = true;
+        if (!_model)
+            Interlocked.Increment(ref _responses);
         ModelThread.Annotate($"◀ {op}: {r}");
     }
 

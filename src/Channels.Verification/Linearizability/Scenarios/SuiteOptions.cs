@@ -9,17 +9,17 @@ public sealed record StressOptions
     public int Repetitions { get; init; } = 50;
 
     /// <summary>
-    /// How long the harness waits for the parallel part before it closes the channel to release blocked
-    /// operations. Not an oracle: closing is linearizable at any moment, so a slow thread only sees Closed
-    /// sooner. Default 20 ms.
+    /// When no operation of the parallel part has returned for this long and some are still running, the
+    /// harness closes the channel to release operations that are presumably blocked. Not an oracle: closing
+    /// is linearizable at any moment, so a thread that was merely slow only sees Closed sooner. Default 3 ms.
     /// </summary>
-    public TimeSpan QuiescenceGrace { get; init; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan QuiescenceGrace { get; init; } = TimeSpan.FromMilliseconds(3);
 
     /// <summary>
     /// Executions of each smaller scenario tried during minimisation (a race that showed up once in
-    /// <see cref="Repetitions"/> needs more tries to show up again). Default 300.
+    /// <see cref="Repetitions"/> needs more tries to show up again). Default 150.
     /// </summary>
-    public int MinimizationRepetitions { get; init; } = 300;
+    public int MinimizationRepetitions { get; init; } = 150;
 
     /// <summary>How long after that close an operation may take to return before the run is reported as hung. Default 10 s.</summary>
     public TimeSpan HangLimit { get; init; } = TimeSpan.FromSeconds(10);
