@@ -79,23 +79,32 @@ public sealed class ChannelScenario
     }
 
     /// <summary>
-    /// Smaller scenarios, for minimisation: first each thread dropped (while one remains), then each
-    /// operation dropped (a cancel whose target is dropped goes with it), init and post included, then a
-    /// smaller capacity.
+    /// Smaller scenarios, for minimisation: each thread dropped (while one remains); the whole init or
+    /// post part dropped, and half of a thread dropped (large steps first, as in delta debugging); then each
+    /// single operation dropped (a cancel whose target is dropped goes with it); then a smaller capacity.
     /// </summary>
     /// <returns>The candidates, largest reductions first.</returns>
     public IEnumerable<ChannelScenario> Simplifications()
     {
         for (var i = 0; i < Parallel.Count && Parallel.Count > 1; i++)
             yield return Clean(new ChannelScenario(Capacity, Init, Parallel.Where((_, j) => j != i).ToArray(), Post));
+        if (Init.Count > 1)
+            yield return Clean(new ChannelScenario(Capacity, Array.Empty<ChannelOp>(), Parallel, Post));
+        if (Post.Count > 1)
+            yield return Clean(new ChannelScenario(Capacity, Init, Parallel, Array.Empty<ChannelOp>()));
+        for (var i = 0; i < Parallel.Count; i++)
+        {
+            var n = Parallel[i].Count;
+            if (n < 4)
+                continue;
+            yield return WithThread(i, Parallel[i].Take(n / 2).ToArray());
+            yield return WithThread(i, Parallel[i].Skip(n / 2).ToArray());
+        }
+
         for (var i = 0; i < Parallel.Count; i++)
         {
             for (var k = 0; k < Parallel[i].Count; k++)
-            {
-                var thread = Parallel[i].Where((_, j) => j != k).ToArray();
-                var parallel = Parallel.Select((t, j) => j == i ? thread : t).Where(t => t.Count > 0).ToArray();
-                yield return Clean(new ChannelScenario(Capacity, Init, parallel, Post));
-            }
+                yield return WithThread(i, Parallel[i].Where((_, j) => j != k).ToArray());
         }
 
         for (var k = 0; k < Init.Count; k++)
@@ -104,6 +113,12 @@ public sealed class ChannelScenario
             yield return Clean(new ChannelScenario(Capacity, Init, Parallel, Post.Where((_, j) => j != k).ToArray()));
         if (Capacity > 1)
             yield return new ChannelScenario(Capacity - 1, Init, Parallel, Post);
+    }
+
+    private ChannelScenario WithThread(int i, IReadOnlyList<ChannelOp> ops)
+    {
+        var parallel = Parallel.Select((t, j) => j == i ? ops : t).Where(t => t.Count > 0).ToArray();
+        return Clean(new ChannelScenario(Capacity, Init, parallel, Post));
     }
 
     /// <summary>Drops cancels whose target is gone and tokens nobody cancels.</summary>

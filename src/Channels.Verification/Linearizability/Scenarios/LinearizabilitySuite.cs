@@ -217,7 +217,10 @@ public static class LinearizabilitySuite
         return Run(subject, scenarios, o, "model (" + Checker.DescribeStrategy(mo.Checker) +
             (mo.Checker.MaxExecutions is long cap ? string.Create(CultureInfo.InvariantCulture, $", ≤ {cap} executions per scenario") : "") + ")",
             s => ModelScenario(subject, s, o, mo),
-            s => ModelScenario(subject, s, o, mo));
+            s => ModelScenario(subject, s, o, mo with
+            {
+                Checker = mo.Checker with { MaxExecutions = Math.Min(mo.Checker.MaxExecutions ?? long.MaxValue, mo.MinimizationMaxExecutions) },
+            }));
     }
 
     /// <summary>

@@ -33,6 +33,12 @@ public sealed record ModelOptions
     /// consistent, at most 3,000 executions per scenario.
     /// </summary>
     public CheckerOptions Checker { get; init; } = CheckerOptions.Default with { MaxExecutions = 3_000, ExecutionTimeout = TimeSpan.FromSeconds(20) };
+
+    /// <summary>
+    /// Executions explored for each smaller scenario tried during minimisation (a candidate that does not
+    /// fail costs the whole budget; failures are usually found within the first few hundred). Default 1,000.
+    /// </summary>
+    public long MinimizationMaxExecutions { get; init; } = 1_000;
 }
 
 /// <summary>What a suite run generates, how it checks, and how long it may take.</summary>
