@@ -21,27 +21,27 @@ public sealed class MpscLinearizabilityTests : SuiteTest
 
     [Fact]
     public void Stress_mode_release_build() =>
-        ExpectPass(LinearizabilitySuite.RunStress(MpscSubjects.Release, Suite(Deep ? 2_000 : 150, seed: 3), new StressOptions { Repetitions = Deep ? 100 : 30 }));
+        ExpectPass(LinearizabilitySuite.RunStress(MpscSubjects.Release, Suite(Deep ? 1_000 : 200, seed: 3), new StressOptions { Repetitions = Deep ? 50 : 30 }));
 
     [Fact]
     public void Model_mode_exhaustive_within_a_preemption_bound() =>
-        ExpectPass(LinearizabilitySuite.RunModel(MpscSubjects.Checked, Suite(Deep ? 120 : 15, seed: 5), new ModelOptions
+        ExpectPass(LinearizabilitySuite.RunModel(MpscSubjects.Checked, Suite(Deep ? 60 : 20, seed: 5), new ModelOptions
         {
-            Checker = CheckerOptions.Default with { PreemptionBound = Deep ? 2 : 1, MaxExecutions = Deep ? 20_000 : 3_000 },
+            Checker = CheckerOptions.Default with { PreemptionBound = Deep ? 2 : 1, MaxExecutions = Deep ? 10_000 : 3_000 },
         }));
 
     [Fact]
     public void Model_mode_pct() =>
-        ExpectPass(LinearizabilitySuite.RunModel(MpscSubjects.Checked, Suite(Deep ? 300 : 40, seed: 8), new ModelOptions
+        ExpectPass(LinearizabilitySuite.RunModel(MpscSubjects.Checked, Suite(Deep ? 200 : 40, seed: 8), new ModelOptions
         {
-            Checker = CheckerOptions.Default with { Strategy = ExplorationStrategy.Pct, PctDepth = 3, Iterations = Deep ? 2_000 : 300, Seed = 8 },
+            Checker = CheckerOptions.Default with { Strategy = ExplorationStrategy.Pct, PctDepth = 3, Iterations = Deep ? 1_000 : 300, Seed = 8 },
         }));
 
     [Fact]
     public void Model_mode_under_the_weak_memory_model() =>
-        ExpectPass(LinearizabilitySuite.RunModel(MpscSubjects.Checked, Suite(Deep ? 30 : 3, seed: 13), new ModelOptions
+        ExpectPass(LinearizabilitySuite.RunModel(MpscSubjects.Checked, Suite(Deep ? 20 : 3, seed: 13), new ModelOptions
         {
-            Checker = CheckerOptions.WeakMemory with { PreemptionBound = 1, MaxExecutions = Deep ? 10_000 : 2_000 },
+            Checker = CheckerOptions.WeakMemory with { PreemptionBound = 1, MaxExecutions = Deep ? 5_000 : 2_000 },
         }));
 
     /// <summary>
