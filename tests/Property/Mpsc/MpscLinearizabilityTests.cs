@@ -39,7 +39,7 @@ public sealed class MpscLinearizabilityTests : SuiteTest
 
     [Fact]
     public void Model_mode_under_the_weak_memory_model() =>
-        ExpectPass(LinearizabilitySuite.RunModel(MpscSubjects.Checked, Suite(Deep ? 20 : 3, seed: 13), new ModelOptions
+        ExpectPass(LinearizabilitySuite.RunModel(MpscSubjects.Checked, Suite(Deep ? 20 : 10, seed: 13), new ModelOptions
         {
             Checker = CheckerOptions.WeakMemory with { PreemptionBound = 1, MaxExecutions = Deep ? 5_000 : 2_000 },
         }));
