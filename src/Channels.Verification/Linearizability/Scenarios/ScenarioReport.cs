@@ -96,10 +96,14 @@ public static class ScenarioReport
         if (!subject.Specification.StrictTimeouts)
             sb.Append(", timeouts may linearize anywhere");
         sb.AppendLine();
-        sb.Append("Found in generated scenario ").Append(scenarioNumber.ToString(CultureInfo.InvariantCulture))
-            .Append(" (seed ").Append(seed.ToString(CultureInfo.InvariantCulture)).Append("), execution ")
+        sb.Append("Found in scenario ").Append(scenarioNumber.ToString(CultureInfo.InvariantCulture))
+            .Append(" of the run (generator seed ").Append(seed.ToString(CultureInfo.InvariantCulture)).Append(", if generated), execution ")
             .Append(failure.ExecutionNumber.ToString(CultureInfo.InvariantCulture)).AppendLine();
-        if (ReferenceEquals(failure.Original, failure.Scenario))
+        if (ReferenceEquals(failure.Original, failure.Scenario) && failure.MinimizationAttempts == 0)
+        {
+            sb.AppendLine("Not minimised (minimisation off, or no smaller scenario to try).");
+        }
+        else if (ReferenceEquals(failure.Original, failure.Scenario))
         {
             sb.Append("Not minimised: none of the ").Append(failure.MinimizationAttempts.ToString(CultureInfo.InvariantCulture))
                 .AppendLine(" smaller scenarios tried reproduced the failure.");
