@@ -243,6 +243,8 @@ internal sealed partial class Execution
         ThrowIfAborting();
         if (cell is null || cell.Execution != this)
             cell = new ModelCell(this, NewObjectId());
+        if (Aborting)
+            return cell; // finishing an await registration during unwinding: no more checks
         var clock = t.Cur.Clock;
         var access = new CellAccessRecord(t.Id, clock[t.Id], site, Step);
         if (cell.LastWrite is { } w && w.Thread != t.Id && !clock.Covers(w.Thread, w.Epoch))

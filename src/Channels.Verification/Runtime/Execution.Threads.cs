@@ -49,6 +49,12 @@ internal sealed partial class Execution
     {
         ThrowIfAborting();
         var child = NewThread(name, body);
+        if (Aborting)
+        {
+            child.Status = ThreadStatus.Finished; // dispatched while the execution is unwound: it never runs
+            return child;
+        }
+
         child.Cur = parent.Cur.Clone(); // spawn synchronises: the child sees everything the parent did
         child.Cur.Clock.Tick(child.Id);
         parent.Cur.Clock.Tick(parent.Id);
@@ -172,6 +178,8 @@ internal sealed partial class Execution
     internal void SpinHint(LogicalThread t, string site)
     {
         ThrowIfAborting();
+        if (Aborting)
+            return;
         Step++;
         t.Steps++;
         if (Step > Options.MaxSteps)

@@ -189,6 +189,8 @@ internal sealed partial class Execution
     internal void SchedulePoint(LogicalThread t, Operation op)
     {
         ThrowIfAborting();
+        if (Aborting)
+            return; // finishing an await registration while the execution is unwound: no more scheduling
         t.Pending = op;
 
         if (t.InPrologue)
@@ -232,9 +234,14 @@ internal sealed partial class Execution
         ThrowIfAborting();
     }
 
+    /// <summary>
+    /// Unwinds the running thread if the execution is ending — except inside an await registration
+    /// (<c>ContinuationRegistration</c>), where an exception would be rethrown on the thread pool and end the
+    /// process: there the thread finishes the registration unscheduled and is unwound at its next operation.
+    /// </summary>
     internal void ThrowIfAborting()
     {
-        if (Aborting)
+        if (Aborting && (Running is null || Running.NoUnwind == 0))
             throw new ExecutionAbortedException();
     }
 
@@ -381,7 +388,7 @@ internal sealed partial class Execution
     /// <summary>A choice among <paramref name="count"/> values (which store to read, where to place a store, spurious failure).</summary>
     internal int ChooseValue(ChoiceKind kind, int count)
     {
-        if (count <= 1)
+        if (count <= 1 || Aborting)
             return 0;
         var index = Strategy.PickValue(kind, count);
         if (index < 0 || index >= count)

@@ -67,6 +67,9 @@ internal sealed class LogicalThread
     /// <summary>Where its last compare-exchange failed spuriously (no two spurious failures in a row there).</summary>
     public string? LastSpuriousSite { get; set; }
 
+    /// <summary>&gt; 0 while it registers an await continuation: it must not be unwound there (ContinuationRegistration).</summary>
+    public int NoUnwind { get; set; }
+
     // ---- yield / spin ----
     public bool Yielded { get; set; }
 

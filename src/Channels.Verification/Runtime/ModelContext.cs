@@ -39,6 +39,10 @@ internal sealed class ModelContext
     public static string Site(string file, int line) =>
         Sites.GetOrAdd((file, line), static k => (k.File.Length == 0 ? "?" : Path.GetFileName(k.File)) + ":" + k.Line.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    public void EnterNoUnwind() => Thread.NoUnwind++;
+
+    public void ExitNoUnwind() => Thread.NoUnwind--;
+
     // ---- atomics ----
 
     public ModelValue AtomicLoad(ref ModelLocation? slot, ModelValue initial, ValueWidth width, MemoryOrder order, string file, int line)

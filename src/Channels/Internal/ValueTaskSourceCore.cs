@@ -108,6 +108,7 @@ internal struct ValueTaskSourceCore<TResult>
     /// <exception cref="InvalidOperationException">The token is stale, or a continuation is already registered (awaited twice).</exception>
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
     {
+        using var registration = ContinuationRegistration.Enter(); // the async builder turns a throw here into a crash
         ArgumentNullException.ThrowIfNull(continuation);
         ValidateToken(token);
 

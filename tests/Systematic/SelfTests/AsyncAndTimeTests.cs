@@ -72,6 +72,7 @@ public sealed class AsyncAndTimeTests : CheckerTest
 
         public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
         {
+            using var registration = ContinuationRegistration.Enter(); // must not throw into the async builder
             _callback = continuation;
             _state = state;
 

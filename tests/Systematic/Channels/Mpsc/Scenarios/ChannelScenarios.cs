@@ -1,0 +1,255 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Channels;
+using Sluice.Channels.Mpsc;
+using Sluice.Verification;
+using Xunit;
+
+namespace Sluice.Tests.Systematic.Channels.Mpsc.Scenarios;
+
+/// <summary>Who closes the channel in a scenario (besides the last sender handle's disposal).</summary>
+public enum Closer
+{
+    /// <summary>Nobody: the channel closes when every sender handle is disposed.</summary>
+    LastSenderHandle,
+
+    /// <summary>A separate thread calls <c>Sender.Close()</c> at a point the checker chooses.</summary>
+    Sender,
+
+    /// <summary>A separate thread calls <c>Receiver.Close()</c> at a point the checker chooses.</summary>
+    Receiver,
+}
+
+/// <summary>How a sender in <see cref="ChannelScenarios.SendersWithCancellation"/> sends.</summary>
+public enum SendMode
+{
+    /// <summary><c>SendAsync(item)</c>: waits until sent or closed.</summary>
+    Plain,
+
+    /// <summary><c>SendAsync(item, timeout)</c>: the checker fires the timeout at any point.</summary>
+    Timeout,
+
+    /// <summary><c>SendAsync(item, token)</c>: a separate thread cancels the token at any point.</summary>
+    Cancel,
+}
+
+/// <summary>
+/// Whole-channel scenarios through the public API (src/Channels/Mpsc), compiled against the real library
+/// and against every broken twin. Checked in every execution: every item whose send reported success is
+/// received exactly once, in per-sender order, before the receiver sees Closed; a failed or cancelled
+/// send did not enqueue; nothing waits forever (the checker reports a task that never completes).
+/// </summary>
+public static class ChannelScenarios
+{
+    private static int Item(int sender, int seq) => sender * 100 + seq;
+
+    /// <summary>The receiver: async receives until Closed; checks per-sender FIFO.</summary>
+    private static ModelTaskHandle AsyncReceiver(MpscChannel<int> channel, List<int> received, int senders) =>
+        ModelThread.SpawnAsync(async () =>
+        {
+            var last = Enumerable.Repeat(-1, senders).ToArray();
+            while (true)
+            {
+                int item;
+                try
+                {
+                    item = await channel.Receiver.ReceiveAsync();
+                }
+                catch (ChannelClosedException)
+                {
+                    return;
+                }
+
+                var (s, seq) = (item / 100, item % 100);
+                Assert.True(seq > last[s], $"per-sender FIFO violated: {item} after {Item(s, last[s])}");
+                last[s] = seq;
+                received.Add(item);
+            }
+        }, "receiver");
+
+    private static void CheckDelivery(bool[,] sent, List<int> received)
+    {
+        var expected = new List<int>();
+        for (var s = 0; s < sent.GetLength(0); s++)
+        {
+            for (var k = 0; k < sent.GetLength(1); k++)
+            {
+                if (sent[s, k])
+                    expected.Add(Item(s, k));
+            }
+        }
+
+        Assert.Equal(received.Count, received.Distinct().Count()); // never duplicated
+        Assert.Equal(expected.OrderBy(x => x), received.OrderBy(x => x)); // every successful send received, no other item
+    }
+
+    /// <summary>
+    /// <paramref name="senders"/> async senders send <paramref name="perSender"/> items each through their
+    /// own handle (disposing it at the end: the last disposal closes the channel); an async receiver
+    /// receives until Closed; optionally a closer closes from one side at a point the checker chooses.
+    /// </summary>
+    public static void AsyncSendersAndReceiver(int senders, int perSender, int capacity, Closer closer)
+    {
+        var channel = MpscChannel.CreateBounded<int>(capacity);
+        var handles = Enumerable.Range(0, senders).Select(i => i == 0 ? channel.Sender : channel.Sender.Clone()).ToArray();
+        var sent = new bool[senders, perSender];
+        var received = new List<int>();
+        var receiver = AsyncReceiver(channel, received, senders);
+        var tasks = new List<ModelTaskHandle>();
+        for (var s = 0; s < senders; s++)
+        {
+            var me = s;
+            tasks.Add(ModelThread.SpawnAsync(async () =>
+            {
+                for (var k = 0; k < perSender; k++)
+                {
+                    try
+                    {
+                        await handles[me].SendAsync(Item(me, k));
+                        sent[me, k] = true;
+                    }
+                    catch (ChannelClosedException)
+                    {
+                        break; // the item was not enqueued
+                    }
+                }
+
+                handles[me].Dispose();
+            }, $"sender {s}"));
+        }
+
+        var closing = closer switch
+        {
+            Closer.Sender => ModelThread.Spawn(() => channel.Sender.Close(), "closer (sender side)"),
+            Closer.Receiver => ModelThread.Spawn(() => channel.Receiver.Close(), "closer (receiver side)"),
+            _ => null,
+        };
+
+        foreach (var t in tasks)
+            t.Join();
+        closing?.Join();
+        receiver.Join();
+        CheckDelivery(sent, received);
+    }
+
+    /// <summary>
+    /// Senders on a small channel, each in a <see cref="SendMode"/>: plain, with a timeout the checker may
+    /// fire at any point, or with a token a separate thread cancels at any point. Every send must end
+    /// (sent, timed out, cancelled or closed) and only successful sends may be received.
+    /// </summary>
+    public static void SendersWithCancellation(int capacity, SendMode[] modes)
+    {
+        var channel = MpscChannel.CreateBounded<int>(capacity);
+        var n = modes.Length;
+        var handles = Enumerable.Range(0, n).Select(i => i == 0 ? channel.Sender : channel.Sender.Clone()).ToArray();
+        var sent = new bool[n, 1];
+        var received = new List<int>();
+        var receiver = AsyncReceiver(channel, received, n);
+        var cancellers = new List<ModelThreadHandle>();
+        var tasks = new List<ModelTaskHandle>();
+        for (var s = 0; s < n; s++)
+        {
+            var me = s;
+            var cts = new CancellationTokenSource();
+            if (modes[s] == SendMode.Cancel)
+                cancellers.Add(ModelThread.Spawn(cts.Cancel, $"canceller of sender {s}"));
+            tasks.Add(ModelThread.SpawnAsync(async () =>
+            {
+                try
+                {
+                    switch (modes[me])
+                    {
+                        case SendMode.Timeout:
+                            sent[me, 0] = await handles[me].SendAsync(Item(me, 0), TimeSpan.FromMilliseconds(10)) == SendStatus.Sent;
+                            break;
+                        case SendMode.Cancel:
+                            await handles[me].SendAsync(Item(me, 0), cts.Token);
+                            sent[me, 0] = true;
+                            break;
+                        default:
+                            await handles[me].SendAsync(Item(me, 0));
+                            sent[me, 0] = true;
+                            break;
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // not enqueued
+                }
+                catch (ChannelClosedException)
+                {
+                    // not enqueued
+                }
+
+                handles[me].Dispose();
+            }, $"sender {s} ({modes[s]})"));
+        }
+
+        foreach (var t in tasks)
+            t.Join();
+        foreach (var c in cancellers)
+            c.Join();
+        receiver.Join();
+        CheckDelivery(sent, received);
+    }
+
+    /// <summary>The blocking API: senders call <c>Send</c> (parking while full), the receiver <c>Receive</c>.</summary>
+    public static void BlockingSendersAndReceiver(int senders, int perSender, int capacity)
+    {
+        var channel = MpscChannel.CreateBounded<int>(capacity);
+        var handles = Enumerable.Range(0, senders).Select(i => i == 0 ? channel.Sender : channel.Sender.Clone()).ToArray();
+        var sent = new bool[senders, perSender];
+        var received = new List<int>();
+        var threads = new List<ModelThreadHandle>();
+        for (var s = 0; s < senders; s++)
+        {
+            var me = s;
+            threads.Add(ModelThread.Spawn(() =>
+            {
+                for (var k = 0; k < perSender; k++)
+                {
+                    handles[me].Send(Item(me, k));
+                    sent[me, k] = true;
+                }
+
+                handles[me].Dispose();
+            }, $"sender {s}"));
+        }
+
+        var receiver = ModelThread.Spawn(() =>
+        {
+            while (true)
+            {
+                try
+                {
+                    received.Add(channel.Receiver.Receive());
+                }
+                catch (ChannelClosedException)
+                {
+                    return;
+                }
+            }
+        }, "receiver");
+        foreach (var t in threads)
+            t.Join();
+        receiver.Join();
+        CheckDelivery(sent, received);
+    }
+
+    /// <summary>
+    /// The lost wake-up window of a receive: a producer's single send races the receiver's first
+    /// registration. The receiver awaits one item; the producer sends it with TrySend.
+    /// </summary>
+    public static void OneItemRace()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        var got = -1;
+        var receiver = ModelThread.SpawnAsync(async () => got = await channel.Receiver.ReceiveAsync(), "receiver");
+        var producer = ModelThread.Spawn(() => Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(7)), "producer");
+        producer.Join();
+        receiver.Join();
+        Assert.Equal(7, got);
+    }
+}
