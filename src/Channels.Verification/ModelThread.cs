@@ -29,6 +29,38 @@ public static class ModelThread
             ctx.Execution.Point(ctx.Thread, ModelContext.Site(file, line));
     }
 
+    /// <summary>
+    /// Inside an exploration: blocks the calling thread until every other thread of the execution has
+    /// finished or is blocked (parked, waiting for a lock or a join, or an unfired timer), so anything
+    /// still waiting can only be released by the caller. A test harness uses it to tell "legitimately
+    /// blocked" from "still running" (the linearizability harness checks that every operation pending
+    /// at that point may block in the model state), then releases the waiters (for example by closing a
+    /// channel). Spinning threads are not quiescent: if nothing else can run they are reported as a livelock.
+    /// </summary>
+    /// <param name="file">Filled by the compiler.</param>
+    /// <param name="line">Filled by the compiler.</param>
+    /// <exception cref="InvalidOperationException">Called outside an exploration: real threads give no way to tell a blocked thread from a slow one.</exception>
+    public static void AwaitQuiescence([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var ctx = ModelContext.Current ?? throw new InvalidOperationException(
+            "ModelThread.AwaitQuiescence works only inside an exploration: with real threads a blocked thread cannot be told from a slow one.");
+        ctx.Execution.AwaitQuiescence(ctx.Thread, ModelContext.Site(file, line));
+    }
+
+    /// <summary>
+    /// Inside an exploration, adds <paramref name="text"/> to the calling thread's column of the interleaving
+    /// printed in a failure report (for example "invoke Send(3)"); it is not a scheduling point and costs
+    /// nothing unless the failing schedule is being replayed for its report. Outside an exploration it does nothing.
+    /// </summary>
+    /// <param name="text">The annotation.</param>
+    /// <param name="file">Filled by the compiler.</param>
+    /// <param name="line">Filled by the compiler.</param>
+    public static void Annotate(string text, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (ModelContext.Current is { } ctx)
+            ctx.Execution.Annotate(ctx.Thread, text, ModelContext.Site(file, line));
+    }
+
     /// <summary>Starts a thread running <paramref name="body"/>. Everything the caller did so far happens before it.</summary>
     /// <param name="body">The thread's code.</param>
     /// <param name="name">A name for reports.</param>

@@ -56,6 +56,27 @@ if (!summaryOnly)
         }
     }
 
+    // Linearizability suite (tests/Property): one summary line per run of generated scenarios.
+    var lin = suites.SelectMany(s => s.Results)
+        .SelectMany(r => r.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("[linearizability] ", StringComparison.Ordinal) && l.Contains(" histories Unknown, ", StringComparison.Ordinal)).Select(l => (r.Test, Line: l)))
+        .Distinct()
+        .OrderBy(e => e.Test, StringComparer.Ordinal)
+        .ToList();
+    if (lin.Count > 0)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Linearizability runs ({lin.Count}; negative controls are expected to FAIL)");
+        var rx = new Regex(@"\[linearizability\] (?<subject>.*?), (?<mode>(stress|model).*?): (?<sc>\d+) scenarios, (?<ex>\d+) executions.*?, (?<unk>\d+) histories Unknown, (?<outcome>all linearizable|FAILED: \w+), (?<t>[\d.]+) s");
+        Table(new[] { "test", "channel", "mode", "scenarios", "executions", "unknown", "outcome", "seconds" },
+            lin.Select(e =>
+            {
+                var m = rx.Match(e.Line);
+                return m.Success
+                    ? new[] { Short(e.Test), m.Groups["subject"].Value, m.Groups["mode"].Value, m.Groups["sc"].Value, m.Groups["ex"].Value, m.Groups["unk"].Value, m.Groups["outcome"].Value, m.Groups["t"].Value }
+                    : new[] { Short(e.Test), e.Line, "", "", "", "", "", "" };
+            }));
+    }
+
     var litmus = suites.SelectMany(s => s.Results).SelectMany(r => r.Output.Split('\n'))
         .Select(l => l.Trim()).Where(l => l.StartsWith("LITMUS |", StringComparison.Ordinal)).ToList();
     var oracle = suites.SelectMany(s => s.Results).SelectMany(r => r.Output.Split('\n'))

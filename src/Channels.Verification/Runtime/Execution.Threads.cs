@@ -148,6 +148,41 @@ internal sealed partial class Execution
             Trace(t, TraceKind.Operation, "scheduling point", site);
     }
 
+    /// <summary>
+    /// Blocks <paramref name="t"/> until every other logical thread has finished or is blocked (a park,
+    /// a lock, a join, an armed timer that has not fired): the execution is quiescent, so whatever is
+    /// still waiting waits for something only <paramref name="t"/> can do.
+    /// </summary>
+    internal void AwaitQuiescence(LogicalThread t, string site)
+    {
+        bool Quiescent()
+        {
+            foreach (var x in Threads)
+            {
+                if (x == t || x.Status is ThreadStatus.Finished or ThreadStatus.NotStarted)
+                    continue;
+                if (x.Status == ThreadStatus.Blocked && !(x.Unblocked?.Invoke() ?? false))
+                    continue;
+                return false;
+            }
+
+            return true;
+        }
+
+        BlockingPoint(t, new Operation(OpKind.Quiescence, -1, SeqCst: false, Writes: false, site), Quiescent, timeoutAllowed: false,
+            () => "awaiting quiescence (every other thread finished or blocked)");
+        t.Cur.Clock.Tick(t.Id);
+        if (Tracing)
+            Trace(t, TraceKind.Operation, "quiescent: every other thread has finished or is blocked", site);
+    }
+
+    /// <summary>Adds a line to the trace of <paramref name="t"/> (no scheduling point; only when tracing).</summary>
+    internal void Annotate(LogicalThread t, string text, string site)
+    {
+        if (Tracing && !Aborting)
+            Trace(t, TraceKind.Operation, "» " + text, site);
+    }
+
     // ------------------------------------------------------------------ spin hints
 
     internal void SpinHint(LogicalThread t, string site)

@@ -16,6 +16,7 @@ internal enum OpKind
     TimerStart,
     TimerCancel,
     TimerFire,
+    Quiescence,
 
     /// <summary>An explicit scheduling point (ModelThread.Yield) before an effect the checker cannot see.</summary>
     Point,
@@ -37,9 +38,9 @@ internal readonly record struct Operation(OpKind Kind, int Object, bool SeqCst, 
     /// </summary>
     public static bool Dependent(in Operation a, in Operation b)
     {
-        // Spin hints, joins and timer fires change or depend on scheduling state in ways the simple
+        // Spin hints, joins, timer fires and quiescence waits change or depend on scheduling state in ways the simple
         // rules below do not describe: treat them as dependent with everything.
-        if (a.Kind is OpKind.SpinHint or OpKind.Join or OpKind.TimerFire or OpKind.Point || b.Kind is OpKind.SpinHint or OpKind.Join or OpKind.TimerFire or OpKind.Point)
+        if (IsSchedulingOp(a.Kind) || IsSchedulingOp(b.Kind))
             return true;
 
         // Every sequentially consistent operation and fence reads and writes the global SC order.
@@ -59,6 +60,9 @@ internal readonly record struct Operation(OpKind Kind, int Object, bool SeqCst, 
         // Parkers, mutexes, timers: same object ⇒ dependent.
         return a.Object == b.Object && SameFamily(a.Kind, b.Kind);
     }
+
+    private static bool IsSchedulingOp(OpKind k) =>
+        k is OpKind.SpinHint or OpKind.Join or OpKind.TimerFire or OpKind.Quiescence or OpKind.Point;
 
     private static bool SameFamily(OpKind x, OpKind y) => Family(x) == Family(y);
 

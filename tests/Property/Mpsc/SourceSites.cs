@@ -1,0 +1,39 @@
+using System;
+using System.IO;
+using System.Runtime.CompilerServices;
+using Xunit;
+
+namespace Sluice.Tests.Property.Mpsc;
+
+/// <summary>
+/// Call sites of the MPSC channel for the checker's ordering overrides (<c>path:line=Order</c>), found in the
+/// source by what they say rather than by line number, so edits elsewhere in those files do not break the tests.
+/// </summary>
+internal static class SourceSites
+{
+    private static string[] Lines(string file, [CallerFilePath] string here = "")
+    {
+        var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
+        return File.ReadAllLines(Path.Combine(root, "src", "Channels", "Mpsc", file));
+    }
+
+    private static string Find(string file, string method, string statement, string order)
+    {
+        var lines = Lines(file);
+        var start = Array.FindIndex(lines, l => l.Contains(method, StringComparison.Ordinal));
+        Assert.True(start >= 0, $"{method} not found in {file}");
+        var at = Array.FindIndex(lines, start, l => l.Contains(statement, StringComparison.Ordinal));
+        Assert.True(at > start && at < start + 20, $"\"{statement}\" not found near {method} in {file}");
+        return $"Mpsc/{file}:{at + 1}={order}";
+    }
+
+    /// <summary>
+    /// The fix of the lost wake-up under weak memory (docs/linearizability.md): the receiver's same-waiter
+    /// re-registration (ReceiverWaker.Register's one-RMW fast path) strengthened from Acquire to AcqRel, so a
+    /// notifier that locks the waker also sees the waiter's state written before the registration.
+    /// </summary>
+    public static string ReceiverWakerFix => Find("ReceiverWaker.cs", "public void Register(IWakeable waiter)", "_state.FetchOr(Registered, MemoryOrder.Acquire);", "AcqRel");
+
+    /// <summary>The SeqCst fence at the top of BoundedChannelCore.AfterPop, removed (the mutant).</summary>
+    public static string AfterPopFenceRemoved => Find("BoundedChannelCore.cs", "void AfterPop()", "Atomic.Fence(MemoryOrder.SeqCst)", "Relaxed");
+}
