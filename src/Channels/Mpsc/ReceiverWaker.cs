@@ -90,9 +90,12 @@ internal sealed class ReceiverWaker
         if (ReferenceEquals(Slot(recent).Read(), waiter))
         {
             // The same waiter is already stored where a notifier will look: one RMW.
-            // Acquire: pairs with every notifier's Release RMW: pushes that notified before us are
-            // visible to the caller's re-check.
-            _state.FetchOr(Registered, MemoryOrder.Acquire);
+            // AcqRel: Acquire pairs with every notifier's Release RMW (pushes that notified before us are
+            // visible to the caller's re-check); Release pairs with the locking notifier's AcqRel CAS, so
+            // the waiter's state for this wait (written before registering) is what its Wake() reads.
+            // Acquire alone loses a wake-up under the C11 model (found by tests/Property; kept as the
+            // regression MpscMutantTests and the broken twin WakerFastPathAcquireOnly).
+            _state.FetchOr(Registered, MemoryOrder.AcqRel);
             return;
         }
 

@@ -27,39 +27,37 @@ public sealed class MpscMutantTests : SuiteTest
     };
 
     /// <summary>
-    /// A finding, kept as a test until the channel is fixed: under the C11 orderings the channel declares,
-    /// a receiver that completes a receive and waits again re-registers with an Acquire-only RMW, and its
-    /// waiter's state (Running, then Waiting) is written without a release a notifier could acquire. A
-    /// notifier (here the close that must release the second receive) locks the waker, reads the waiter's
-    /// state with a relaxed load, may read the previous use's Idle, and skips the wake-up: the receive
-    /// never returns (a deadlock). On .NET's hardware mapping every RMW is a full fence, which hides it;
-    /// the model does not. Strengthening that one RMW to AcqRel makes the scenario pass.
-    /// When the channel is fixed, the first half of this test fails: delete it and the override in
-    /// <see cref="MpscLinearizabilityTests"/>.
+    /// A regression for a finding of this suite (now fixed in ReceiverWaker.Register): a receiver that
+    /// completes a receive and waits again re-registers with one RMW; if that RMW is only Acquire, its
+    /// waiter's state for the new wait is written without a release a notifier could acquire. A notifier
+    /// (here the close that must release the second receive) locks the waker, reads the waiter's state
+    /// with a relaxed load, may read the previous use's Idle, and skips the wake-up: the receive never
+    /// returns (a deadlock). On .NET's hardware mapping every RMW is a full fence, which hides it; the
+    /// model does not. The shipped AcqRel passes; the Acquire-only mutant is caught.
     /// </summary>
     [Fact]
-    public void Under_weak_memory_a_re_registering_receiver_can_miss_its_wake_up_and_AcqRel_fixes_it()
+    public void Under_weak_memory_a_re_registering_receiver_misses_its_wake_up_unless_the_RMW_is_AcqRel()
     {
         var options = Suite(1) with { Minimize = false };
-        var shipped = LinearizabilitySuite.RunModel(MpscSubjects.Checked, new[] { ReRegisteringReceiver }, options, Weak(null, 20_000));
-        var failure = ExpectFailure(shipped, ScenarioFailureKind.CheckerFailure);
+        var shipped = ExpectPass(LinearizabilitySuite.RunModel(MpscSubjects.Checked, new[] { ReRegisteringReceiver }, options, Weak(null, 20_000)));
+        Assert.Equal(1, shipped.Exhausted);
+
+        Output.WriteLine("mutant: " + SourceSites.ReceiverWakerAcquireOnly);
+        var mutant = LinearizabilitySuite.RunModel(MpscSubjects.Checked, new[] { ReRegisteringReceiver }, options, Weak(SourceSites.ReceiverWakerAcquireOnly, 20_000));
+        var failure = ExpectFailure(mutant, ScenarioFailureKind.CheckerFailure);
         Assert.Equal(FailureKind.Deadlock, failure.CheckerFailure!.Kind);
         Assert.Contains(failure.Execution.Operations, o => o.BlockedAtQuiescence && o.Op.Kind == ChannelOpKind.ReceiveAsync);
-        ExpectReplay(MpscSubjects.Checked, failure, options, Weak(null, 20_000));
-
-        Output.WriteLine("with " + SourceSites.ReceiverWakerFix + ":");
-        var fixedRun = ExpectPass(LinearizabilitySuite.RunModel(MpscSubjects.Checked, new[] { ReRegisteringReceiver }, options, Weak(SourceSites.ReceiverWakerFix, 20_000)));
-        Assert.Equal(1, fixedRun.Exhausted);
+        ExpectReplay(MpscSubjects.Checked, failure, options, Weak(SourceSites.ReceiverWakerAcquireOnly, 20_000));
     }
 
     /// <summary>
-    /// With that fix applied, removing the SeqCst fence at the top of AfterPop (the Dekker pair with a
+    /// Removing the SeqCst fence at the top of AfterPop (the Dekker pair with a
     /// blocked sender and with close) is caught by the CI weak-memory run.
     /// </summary>
     [Fact]
     public void Removing_the_fence_after_a_pop_is_caught_under_the_weak_memory_model()
     {
-        var mutant = SourceSites.ReceiverWakerFix + ";" + SourceSites.AfterPopFenceRemoved;
+        var mutant = SourceSites.AfterPopFenceRemoved;
         Output.WriteLine("mutant: " + mutant);
         var result = LinearizabilitySuite.RunModel(MpscSubjects.Checked, Suite(20, seed: 13) with { Minimize = false }, Weak(mutant, 2_000));
         ExpectFailure(result, ScenarioFailureKind.NotLinearizable);

@@ -28,11 +28,11 @@ internal static class SourceSites
     }
 
     /// <summary>
-    /// The fix of the lost wake-up under weak memory (docs/linearizability.md): the receiver's same-waiter
-    /// re-registration (ReceiverWaker.Register's one-RMW fast path) strengthened from Acquire to AcqRel, so a
-    /// notifier that locks the waker also sees the waiter's state written before the registration.
+    /// The lost wake-up under weak memory found by this suite (docs/linearizability.md), re-introduced: the
+    /// receiver's same-waiter re-registration (ReceiverWaker.Register's one-RMW fast path) weakened from AcqRel
+    /// back to Acquire, so a notifier that locks the waker may not see the waiter's state for the new wait.
     /// </summary>
-    public static string ReceiverWakerFix => Find("ReceiverWaker.cs", "public void Register(IWakeable waiter)", "_state.FetchOr(Registered, MemoryOrder.Acquire);", "AcqRel");
+    public static string ReceiverWakerAcquireOnly => Find("ReceiverWaker.cs", "public void Register(IWakeable waiter)", "_state.FetchOr(Registered, MemoryOrder.AcqRel);", "Acquire");
 
     /// <summary>The SeqCst fence at the top of BoundedChannelCore.AfterPop, removed (the mutant).</summary>
     public static string AfterPopFenceRemoved => Find("BoundedChannelCore.cs", "void AfterPop()", "Atomic.Fence(MemoryOrder.SeqCst)", "Relaxed");

@@ -75,4 +75,12 @@ public sealed class BrokenTwinTests : CheckerTest
         Caught(options, () => Sluice.Twins.CancelDropsNotification.Scenarios.ChannelScenarios.SendersWithCancellation(1, twinModes),
             FailureKind.Deadlock, FailureKind.TaskNeverCompleted);
     }
+
+    [Fact]
+    public void Receiver_re_registering_with_an_Acquire_only_RMW_is_caught_under_weak_memory()
+    {
+        var options = CheckerOptions.WeakMemory with { PreemptionBound = 1, Name = "twin/weak" };
+        ExpectPass(options, Scenarios.ChannelScenarios.ReRegisteringReceiver);
+        Caught(options, Sluice.Twins.WakerFastPathAcquireOnly.Scenarios.ChannelScenarios.ReRegisteringReceiver, FailureKind.Deadlock, FailureKind.TaskNeverCompleted);
+    }
 }

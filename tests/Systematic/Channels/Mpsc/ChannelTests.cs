@@ -23,6 +23,15 @@ public sealed class ChannelTests : CheckerTest
     public void A_send_racing_the_receivers_first_registration_is_never_lost() =>
         ExpectPass(Sc(Deep.Pick(3, 4)), ChannelScenarios.OneItemRace);
 
+    [Fact]
+    public void A_receiver_waiting_again_is_woken_under_weak_memory() =>
+        ExpectPass(CheckerOptions.WeakMemory with { PreemptionBound = Deep.Pick(1, 2), Name = "channel/weak" }, ChannelScenarios.ReRegisteringReceiver);
+
+    [Fact]
+    public void Async_send_and_receive_under_weak_memory() =>
+        ExpectPass(CheckerOptions.WeakMemory with { PreemptionBound = Deep.Pick(0, 1), Reduction = Reduction.SleepSets, Name = "channel/weak" },
+            () => ChannelScenarios.AsyncSendersAndReceiver(2, 1, 1, Closer.LastSenderHandle));
+
     [Theory]
     [InlineData(1, 2, 1, Closer.LastSenderHandle, 2)]
     [InlineData(2, 1, 1, Closer.LastSenderHandle, 2)]

@@ -246,6 +246,38 @@ public static class ChannelScenarios
     }
 
     /// <summary>
+    /// A receiver that waits twice (so its second wait re-registers the same waiter through the waker's
+    /// fast path) against one send and the close of the last sender handle: the first receive gets the
+    /// item, the second Closed.
+    /// </summary>
+    public static void ReRegisteringReceiver()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        var outcomes = new List<string>();
+        var receiver = ModelThread.SpawnAsync(async () =>
+        {
+            outcomes.Add((await channel.Receiver.ReceiveAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            try
+            {
+                await channel.Receiver.ReceiveAsync();
+                outcomes.Add("second item?");
+            }
+            catch (ChannelClosedException)
+            {
+                outcomes.Add("closed");
+            }
+        }, "receiver");
+        var sender = ModelThread.Spawn(() =>
+        {
+            Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(7));
+            channel.Sender.Dispose(); // the last handle: closes the channel
+        }, "sender");
+        sender.Join();
+        receiver.Join();
+        Assert.Equal(new[] { "7", "closed" }, outcomes);
+    }
+
+    /// <summary>
     /// The lost wake-up window of a receive: a producer's single send races the receiver's first
     /// registration. The receiver awaits one item; the producer sends it with TrySend.
     /// </summary>
