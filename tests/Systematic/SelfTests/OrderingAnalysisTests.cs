@@ -47,7 +47,7 @@ public sealed class OrderingAnalysisTests : CheckerTest
         public void NeverCalled() => _counter.FetchAdd(1, MemoryOrder.AcqRel); // not exercised
     }
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
+    private static string ThisFile([CallerFilePath] string path = "") => SourceTree.Locate(path);
 
     [Fact]
     public void The_analysis_separates_necessary_over_strong_and_unexercised_orderings()
