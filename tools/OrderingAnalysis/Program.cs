@@ -80,7 +80,7 @@ string? Arg(string name)
 }
 
 static string Checker_Describe(CheckerOptions o) =>
-    $"{(o.MemoryModel == MemoryModel.Weak ? "weak memory" : "sequentially consistent")}, preemption bound {o.PreemptionBound}{(o.Reduction == Reduction.SleepSets ? ", sleep sets" : "")}";
+    $"{(o.MemoryModel == MemoryModel.Weak ? "weak memory" : "sequentially consistent")}, preemption bound {o.PreemptionBound}{(o.Reduction == Reduction.SleepSets ? ", sleep sets" : "")}{(o.MaxExecutions is { } max ? $", first {max:N0} executions (the full space takes minutes per mutant)" : "")}";
 
 /// <summary>
 /// Written arguments for weakenings no check catches. Format, one block per weakening:
