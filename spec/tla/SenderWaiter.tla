@@ -665,6 +665,11 @@ SendOutcomeExact ==
         /\ s \in Probes => pushed[s] = 0
         /\ result[s] = "cancelled" => cr[s]
 
+\* F1's property on its own (implied by SendOutcomeExact): a send reported
+\* cancelled never put its item in the ring.
+CancelledNeverEnqueued ==
+    \A s \in Senders : result[s] = "cancelled" => pushed[s] = 0
+
 \* Cancellation takes effect: a Waiting node whose cancellation has been
 \* requested is about to be taken over by that cancellation's lock section
 \* (otherwise the cancelled send would wait until the next pop or close).
