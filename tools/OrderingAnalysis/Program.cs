@@ -15,6 +15,8 @@ Console.WriteLine($"ordering analysis: {sites.Count} sites under {root}, {sites.
 
 // Cheap and sharp checks first: a mutant stops at the first check that fails.
 static CheckerOptions Weak(int bound) => CheckerOptions.WeakMemory with { PreemptionBound = bound, IterativeBounding = false };
+// The largest spaces (minutes per mutant exhaustively) are sampled instead: seeded random schedules and reads-from choices.
+static CheckerOptions WeakSampled() => CheckerOptions.WeakMemory with { Strategy = ExplorationStrategy.Random, Iterations = 10_000, Seed = 1, Reduction = Reduction.None };
 static CheckerOptions Sc(int bound) => CheckerOptions.Default with { PreemptionBound = bound, IterativeBounding = false };
 var checks = new List<OrderingCheck>
 {
@@ -25,7 +27,7 @@ var checks = new List<OrderingCheck>
     new("channel/weak re-register b1", Weak(1), ChannelScenarios.ReRegisteringReceiver),
     new("channel/weak one-item race b2", Weak(2), ChannelScenarios.OneItemRace),
     new("channel/sc cancel b1", Sc(1) with { Reduction = Reduction.SleepSets }, () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Plain, SendMode.Cancel })),
-    new("channel/weak timeout b0", Weak(0) with { Reduction = Reduction.SleepSets }, () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Plain, SendMode.Timeout })),
+    new("channel/weak timeout random 10k", WeakSampled(), () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Plain, SendMode.Timeout })),
     new("channel/weak blocking b0", Weak(0), () => ChannelScenarios.BlockingSendersAndReceiver(2, 1, 1)),
     new("channel/weak async 2×1 b0", Weak(0) with { Reduction = Reduction.SleepSets }, () => ChannelScenarios.AsyncSendersAndReceiver(2, 1, 1, Closer.LastSenderHandle)),
     new("channel/sc close by receiver b2", Sc(2) with { Reduction = Reduction.SleepSets }, () => ChannelScenarios.AsyncSendersAndReceiver(2, 1, 1, Closer.Receiver)),
@@ -34,9 +36,9 @@ var checks = new List<OrderingCheck>
     new("channel/weak completion vs drain b1", Weak(1), ChannelScenarios.CompletionRacesTheDrain),
     new("channel/weak two receivers in turn b0", Weak(0) with { Reduction = Reduction.SleepSets }, ChannelScenarios.ReceivesFromTwoThreadsInTurn),
     new("channel/weak receive timeout+cancel b0", Weak(0) with { Reduction = Reduction.SleepSets }, ChannelScenarios.ReceivesWithTimeoutAndCancellation),
-    new("channel/weak cancel b0", Weak(0) with { Reduction = Reduction.SleepSets }, () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Plain, SendMode.Cancel })),
-    new("channel/weak close by sender b0", Weak(0) with { Reduction = Reduction.SleepSets }, () => ChannelScenarios.AsyncSendersAndReceiver(2, 1, 1, Closer.Sender)),
-    new("channel/weak 3 senders cancel+timeout b0", Weak(0) with { Reduction = Reduction.SleepSets }, () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Cancel, SendMode.Plain, SendMode.Timeout })),
+    new("channel/weak cancel random 10k", WeakSampled(), () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Plain, SendMode.Cancel })),
+    new("channel/weak close by sender random 10k", WeakSampled(), () => ChannelScenarios.AsyncSendersAndReceiver(2, 1, 1, Closer.Sender)),
+    new("channel/weak 3 senders cancel+timeout random 10k", WeakSampled(), () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Cancel, SendMode.Plain, SendMode.Timeout })),
 };
 
 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -80,7 +82,7 @@ string? Arg(string name)
 }
 
 static string Checker_Describe(CheckerOptions o) =>
-    $"{(o.MemoryModel == MemoryModel.Weak ? "weak memory" : "sequentially consistent")}, preemption bound {o.PreemptionBound}{(o.Reduction == Reduction.SleepSets ? ", sleep sets" : "")}{(o.MaxExecutions is { } max ? $", first {max:N0} executions (the full space takes minutes per mutant)" : "")}";
+    $"{(o.MemoryModel == MemoryModel.Weak ? "weak memory" : "sequentially consistent")}, {(o.Strategy == ExplorationStrategy.Random ? $"random, {o.Iterations:N0} executions, seed {o.Seed}" : $"preemption bound {o.PreemptionBound}")}{(o.Reduction == Reduction.SleepSets ? ", sleep sets" : "")}{(o.MaxExecutions is { } max ? $", first {max:N0} executions (the full space takes minutes per mutant)" : "")}";
 
 /// <summary>
 /// Written arguments for weakenings no check catches. Format, one block per weakening:
