@@ -8,7 +8,7 @@ using Sluice.Benchmarks.Workloads;
 namespace Sluice.Benchmarks;
 
 /// <summary>
-/// The fan-in blog's sweep, done properly: 2^1 … 2^13 producer tasks share 2^19 messages into one
+/// The fan-in blog's sweep, done properly: 2^1 … 2^13 producer tasks share 2^20 messages into one
 /// consumer (capacity 1,024 where bounded), timed until the consumer has received and verified every
 /// message. See bench/README.md for the blog's flaws this avoids.
 /// </summary>

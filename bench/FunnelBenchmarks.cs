@@ -8,7 +8,7 @@ using Sluice.Benchmarks.Workloads;
 namespace Sluice.Benchmarks;
 
 /// <summary>
-/// tachyonix's funnel: 15 rigs × (13 senders → 1 receiver), 2,000 messages per sender (390,000 per
+/// tachyonix's funnel: 15 rigs × (13 senders → 1 receiver), 5,000 messages per sender (975,000 per
 /// invocation), every sender awaiting each send, the receiver awaiting each receive. See bench/README.md.
 /// </summary>
 [MemoryDiagnoser]

@@ -8,7 +8,7 @@ using Sluice.Benchmarks.Workloads;
 namespace Sluice.Benchmarks;
 
 /// <summary>
-/// tachyonix's pinball: 15 complete graphs of 13 nodes, 26,000 hops per graph, capacity = balls (no
+/// tachyonix's pinball: 15 complete graphs of 13 nodes, 65,000 hops per graph, capacity = balls (no
 /// send ever waits: this measures the starved receiver's register / notify / wake path). See bench/README.md.
 /// </summary>
 [MemoryDiagnoser]

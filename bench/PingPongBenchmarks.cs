@@ -7,7 +7,7 @@ using Sluice.Benchmarks.Workloads;
 namespace Sluice.Benchmarks;
 
 /// <summary>
-/// Round-trip latency: 20,000 round trips through two channels (capacity 1 where bounded), two messages
+/// Round-trip latency: 50,000 round trips through two channels (capacity 1 where bounded), two messages
 /// each. The blocking variants use two dedicated threads. See bench/README.md.
 /// </summary>
 [MemoryDiagnoser]

@@ -16,6 +16,8 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "summarize")
             return Summarizer.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "alloc-probe")
+            return AllocationProbe.Run(args[1..]);
 
         var config = BenchConfig.Create(jobOnCommandLine: args.Contains("--job"));
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToArray();

@@ -7,7 +7,7 @@ using Sluice.Benchmarks.Workloads;
 namespace Sluice.Benchmarks;
 
 /// <summary>
-/// SPSC throughput, one awaited send and one awaited receive per item (1,000,000 items, capacity 1,024
+/// SPSC throughput, one awaited send and one awaited receive per item (3,000,000 items, capacity 1,024
 /// where bounded); the blocking variants use two dedicated threads. See bench/README.md.
 /// </summary>
 [MemoryDiagnoser]

@@ -35,37 +35,38 @@ public static class Sizes
     public static bool InjectDrop { get; } = Environment.GetEnvironmentVariable("SLUICE_BENCH_FAULT") == "drop";
 
     // funnel: tachyonix runs 61 rigs × 13 senders × 76,923 messages on 8 vCPUs. Here: 61 × 2/8 ≈ 15 rigs
-    // (the same rigs per core), and 2,000 messages per sender (390,000 per invocation).
+    // (the same rigs per core), and 5,000 messages per sender (975,000 per invocation, 1/61 of tachyonix's).
     public static int FunnelRigs => Smoke ? 2 : 15;
 
     public const int FunnelSenders = 13;
 
-    public static int FunnelMessagesPerSender => Smoke ? 100 : 2_000;
+    public static int FunnelMessagesPerSender => Smoke ? 100 : 5_000;
 
     public static int[] FunnelCapacities => Smoke ? [10] : [1, 10, 100, 1_000, 10_000];
 
-    // pinball: tachyonix runs 61 graphs × 1,000,000 hops. Here: 15 graphs × 26,000 hops (≈ 390,000 messages).
+    // pinball: tachyonix runs 61 graphs × 1,000,000 hops on 8 vCPUs. Here: 15 graphs (the same graphs per
+    // core) × 65,000 hops (≈ 975,000 messages per invocation).
     public static int PinballGraphs => Smoke ? 2 : 15;
 
     public const int PinballNodes = 13;
 
-    public static int PinballHopsPerGraph => Smoke ? 1_000 : 26_000;
+    public static int PinballHopsPerGraph => Smoke ? 1_000 : 65_000;
 
     public static int[] PinballBalls => Smoke ? [7] : Quick ? [1, 7, 41, 241] : [1, 3, 7, 17, 41, 101, 241];
 
     // SPSC: one producer, one consumer, capacity 1,024 for the bounded channels.
     public const int SpscCapacity = 1_024;
 
-    public static int SpscItems => Smoke ? 10_000 : 1_000_000;
+    public static int SpscItems => Smoke ? 10_000 : 3_000_000;
 
     // ping-pong: round trips through two channels (capacity 1 where bounded).
-    public static int PingPongRoundTrips => Smoke ? 1_000 : 20_000;
+    public static int PingPongRoundTrips => Smoke ? 1_000 : 50_000;
 
-    // fan-in: 2^1 … 2^13 producers share a fixed total of 2^19 messages (the blog's sweep; the blog sent
+    // fan-in: 2^1 … 2^13 producers share a fixed total of 2^20 messages (the blog's sweep; the blog sent
     // 1,000 per producer, so its total grew with the producers), capacity 1,024 where bounded.
     public const int FanInCapacity = 1_024;
 
-    public static int FanInTotalMessages => Smoke ? 8_192 : 1 << 19;
+    public static int FanInTotalMessages => Smoke ? 8_192 : 1 << 20;
 
     public static int[] FanInProducers => Smoke ? [8] : Quick ? [2, 8, 32, 128, 512, 2_048, 8_192]
         : [2, 4, 8, 16, 32, 64, 128, 256, 512, 1_024, 2_048, 4_096, 8_192];

@@ -55,6 +55,9 @@ public abstract class WorkloadRun : IDisposable
     /// <summary>The messages one invocation transfers (what msg/µs and B/msg divide by).</summary>
     public long Messages => _messages;
 
+    /// <summary>Bytes allocated (all threads) during the last <see cref="Execute"/>.</summary>
+    public long AllocatedBytes { get; private set; }
+
     /// <summary>Setup: a task to wait for (it must await <see cref="Gate"/> first).</summary>
     protected T Track<T>(T task)
         where T : Task
@@ -121,7 +124,7 @@ public abstract class WorkloadRun : IDisposable
         _all.GetAwaiter().GetResult();
         var checksum = Verify();
         stopwatch.Stop();
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var allocated = AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         Stats.Record(_label, _messages, allocated, stopwatch.Elapsed.TotalMilliseconds);
         return checksum;
     }
