@@ -18,6 +18,8 @@ public static class Program
             return Summarizer.Run(args[1..]);
         if (args.Length > 0 && args[0] == "alloc-probe")
             return AllocationProbe.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "loop")
+            return AllocationProbe.Loop(args[1..]);
 
         var config = BenchConfig.Create(jobOnCommandLine: args.Contains("--job"));
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToArray();

@@ -6,7 +6,7 @@
 #   bench/run.sh --smoke    CI smoke: BenchmarkDotNet's dry job in-process, tiny sizes, every benchmark
 #                           class and variant once; exits non-zero if any checksum fails (< 2 min)
 #
-# Options: --only <Workload,...> (Funnel, Pinball, Spsc, SpscDrain, PingPong, FanIn; default all),
+# Options: --only <Workload,...> (Funnel, Pinball, Spsc, SpscDrain, PingPong, FanIn, TryPair; default all),
 #          --out <dir> (results directory), --no-charts, --no-probe (skip the allocation probe).
 # Records the machine, `uptime` before and after each workload, the BenchmarkDotNet markdown and JSON, the
 # allocation probe, the summary (ratios to the best System.Threading.Channels variant) and gnuplot charts.
@@ -82,7 +82,7 @@ dir=$(cd "$dir" && pwd)
 } > "$dir/machine.txt"
 cat "$dir/machine.txt"
 
-classes=(FunnelBenchmarks PinballBenchmarks SpscBenchmarks SpscDrainBenchmarks PingPongBenchmarks FanInBenchmarks)
+classes=(FunnelBenchmarks PinballBenchmarks SpscBenchmarks SpscDrainBenchmarks PingPongBenchmarks FanInBenchmarks TryPairBenchmarks)
 : > "$dir/load.tsv"
 status=0
 total_start=$(date +%s)

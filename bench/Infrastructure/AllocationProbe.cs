@@ -54,6 +54,41 @@ public static class AllocationProbe
         return failures == 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// <c>bench loop &lt;workload&gt; &lt;variant&gt; &lt;parameter value or -&gt; &lt;invocations&gt;</c>: runs one case
+    /// repeatedly in this process and prints each invocation's msg/µs (for profilers: perf, counters).
+    /// </summary>
+    public static int Loop(string[] args)
+    {
+        if (args.Length != 4)
+        {
+            Console.Error.WriteLine("usage: loop <workload> <variant> <parameter value or -> <invocations>");
+            return 2;
+        }
+
+        var match = Cases().FirstOrDefault(c => c.Workload == args[0] && c.Variant.ToString() == args[1]
+            && (args[2] == "-" ? c.Parameter.Length == 0 : c.Parameter.EndsWith("=" + args[2], StringComparison.Ordinal)));
+        if (match.Build is null)
+        {
+            Console.Error.WriteLine("no such case");
+            return 2;
+        }
+
+        var invocations = int.Parse(args[3], CultureInfo.InvariantCulture);
+        for (var i = 0; i < invocations; i++)
+        {
+            var run = match.Build(1);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            run.Execute();
+            var elapsed = watch.Elapsed.TotalMicroseconds;
+            run.Dispose();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{i}\t{run.Messages / elapsed:F2} msg/µs\t{run.AllocatedBytes / (double)run.Messages:F3} B/msg"));
+        }
+
+        return 0;
+    }
+
     private static void Execute(WorkloadRun run)
     {
         run.Execute();
@@ -118,6 +153,11 @@ public static class AllocationProbe
                 : Runs.Build(variant, 1, new PingPongFactory(k * Sizes.PingPongRoundTrips)));
         }
 
+        foreach (var variant in TryPairBenchmarks.Variants)
+        {
+            yield return ("TryPair", variant, "", k => Runs.Build(variant, Sizes.SpscCapacity, new TryPairFactory(k * Sizes.SpscItems)));
+        }
+
         foreach (var producers in Sizes.FanInProducers)
         {
             foreach (var variant in FanInBenchmarks.Variants)
@@ -153,6 +193,15 @@ public static class AllocationProbe
             where TReceive : struct, IReceiveEnd
             where TPipe : IPipe<TSend, TReceive> =>
             new SpscRun<TSend, TReceive, TPipe>("probe", newPipe, items);
+    }
+
+    private sealed class TryPairFactory(int pairs) : IRunFactory
+    {
+        public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
+            where TSend : struct, ISendEnd
+            where TReceive : struct, IReceiveEnd
+            where TPipe : IPipe<TSend, TReceive> =>
+            new TryPairRun<TSend, TReceive, TPipe>("probe", newPipe, pairs);
     }
 
     private sealed class PingPongFactory(int roundTrips) : IRunFactory

@@ -25,6 +25,7 @@ public static class BenchConfig
     {
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddColumn(StatisticColumn.Median, StatisticColumn.Min, StatisticColumn.Max)
             .AddExporter(JsonExporter.FullCompressed)
             .AddColumn(new PerMessageColumn(PerMessageColumn.Kind.MessagesPerMicrosecond))
             .AddColumn(new PerMessageColumn(PerMessageColumn.Kind.NanosecondsPerMessage))
@@ -89,8 +90,8 @@ public sealed class PerMessageColumn(PerMessageColumn.Kind kind) : IColumn
 
     public string Legend => kind switch
     {
-        Kind.MessagesPerMicrosecond => "Messages per microsecond (messages per invocation / mean invocation time)",
-        Kind.NanosecondsPerMessage => "Mean invocation time / messages per invocation",
+        Kind.MessagesPerMicrosecond => "Messages per microsecond (messages per invocation / median invocation time)",
+        Kind.NanosecondsPerMessage => "Median invocation time / messages per invocation",
         _ => "Bytes allocated per invocation (all threads) / messages per invocation",
     };
 
@@ -99,7 +100,7 @@ public sealed class PerMessageColumn(PerMessageColumn.Kind kind) : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         var report = summary[benchmarkCase];
-        var mean = report?.ResultStatistics?.Mean;
+        var mean = report?.ResultStatistics?.Median;
         var perInvocation = BenchConfig.MessagesOf(benchmarkCase);
         if (perInvocation is null)
             return "-";

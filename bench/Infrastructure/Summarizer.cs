@@ -17,7 +17,7 @@ namespace Sluice.Benchmarks.Infrastructure;
 /// </summary>
 public static class Summarizer
 {
-    private static readonly string[] WorkloadOrder = ["Funnel", "Pinball", "Spsc", "SpscDrain", "PingPong", "FanIn"];
+    private static readonly string[] WorkloadOrder = ["Funnel", "Pinball", "Spsc", "SpscDrain", "PingPong", "FanIn", "TryPair"];
 
     private static readonly Dictionary<string, string> Titles = new()
     {
@@ -31,6 +31,8 @@ public static class Summarizer
             $"SPSC, drain idiom (wait, then TryReceive/TryRead until empty; {Sizes.SpscItems:N0} items, capacity {Sizes.SpscCapacity:N0})"),
         ["PingPong"] = string.Create(CultureInfo.InvariantCulture,
             $"Ping-pong round trip ({Sizes.PingPongRoundTrips:N0} round trips, capacity 1)"),
+        ["TryPair"] = string.Create(CultureInfo.InvariantCulture,
+            $"Uncontended TrySend + TryReceive on one thread ({Sizes.SpscItems:N0} pairs per invocation; a message = a pair)"),
         ["FanIn"] = string.Create(CultureInfo.InvariantCulture,
             $"Fan-in sweep ({Sizes.FanInTotalMessages:N0} messages shared by N producers, capacity {Sizes.FanInCapacity:N0})"),
     };
@@ -60,11 +62,15 @@ public static class Summarizer
             return 1;
         }
 
-        CheckAgainstStats(cases, Path.Combine(dir, "stats.tsv"));
+        var statsPath = Path.Combine(dir, "stats.tsv");
+        if (!File.Exists(statsPath) && File.Exists(statsPath + ".gz"))
+            statsPath += ".gz";
+        CheckAgainstStats(cases, statsPath);
+        var diagnostics = LoadDiagnostics(statsPath);
         var probes = LoadProbes(Path.Combine(dir, "alloc-probe.tsv"));
         var loads = LoadLoads(Path.Combine(dir, "load.tsv"));
         var md = new StringBuilder();
-        WriteSummary(md, dir, cases, probes, loads);
+        WriteSummary(md, dir, cases, probes, loads, diagnostics);
         File.WriteAllText(Path.Combine(dir, "summary.md"), md.ToString());
         WriteCharts(Path.Combine(dir, "charts"), cases);
         Console.WriteLine($"wrote {Path.Combine(dir, "summary.md")} and {Path.Combine(dir, "charts")}/");
@@ -121,12 +127,55 @@ public static class Summarizer
     }
 
     /// <summary>The message counts the summary divides by must be the ones the runs logged (same SLUICE_BENCH_SIZE).</summary>
+    private static IEnumerable<string> ReadLines(string path)
+    {
+        if (!path.EndsWith(".gz", StringComparison.Ordinal))
+        {
+            foreach (var line in File.ReadLines(path))
+                yield return line;
+            yield break;
+        }
+
+        using var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress));
+        while (reader.ReadLine() is { } line)
+            yield return line;
+    }
+
+    /// <summary>Per case: the median over its invocations of thread-pool work items and lock contentions per message.</summary>
+    private static Dictionary<(string, string, string), (double WorkItems, double Contentions)> LoadDiagnostics(string path)
+    {
+        var result = new Dictionary<(string, string, string), (double, double)>();
+        if (!File.Exists(path))
+            return result;
+        var samples = new Dictionary<(string, string, string), List<(double, double)>>();
+        foreach (var line in ReadLines(path))
+        {
+            var f = line.Split('\t');
+            if (f.Length < 8)
+                continue;
+            var messages = double.Parse(f[3], CultureInfo.InvariantCulture);
+            var key = (f[0], f[1], f[2]);
+            if (!samples.TryGetValue(key, out var list))
+                samples[key] = list = [];
+            list.Add((double.Parse(f[6], CultureInfo.InvariantCulture) / messages, double.Parse(f[7], CultureInfo.InvariantCulture) / messages));
+        }
+
+        foreach (var (key, list) in samples)
+        {
+            var items = list.Select(s => s.Item1).Order().ToList();
+            var contentions = list.Select(s => s.Item2).Order().ToList();
+            result[key] = (items[items.Count / 2], contentions[contentions.Count / 2]);
+        }
+
+        return result;
+    }
+
     private static void CheckAgainstStats(List<Case> cases, string path)
     {
         if (!File.Exists(path))
             return;
         var logged = new Dictionary<(string, string, string), long>();
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in ReadLines(path))
         {
             var f = line.Split('\t');
             if (f.Length >= 4)
@@ -186,7 +235,8 @@ public static class Summarizer
     private static string ParameterName(string parameter) =>
         parameter.Length == 0 ? "" : parameter[..parameter.IndexOf('=', StringComparison.Ordinal)];
 
-    private static void WriteSummary(StringBuilder md, string dir, List<Case> cases, Dictionary<(string, string, string), Probe> probes, List<(string Workload, string Before, string After)> loads)
+    private static void WriteSummary(StringBuilder md, string dir, List<Case> cases, Dictionary<(string, string, string), Probe> probes,
+        List<(string Workload, string Before, string After)> loads, Dictionary<(string, string, string), (double WorkItems, double Contentions)> diagnostics)
     {
         md.AppendLine(CultureInfo.InvariantCulture, $"# Sluice benchmark summary ({Path.GetFileName(Path.TrimEndingDirectorySeparator(dir))})");
         md.AppendLine();
@@ -296,6 +346,33 @@ public static class Summarizer
             }
 
             md.AppendLine();
+            if (diagnostics.Count > 0)
+            {
+                md.AppendLine("Thread-pool work items completed per message / monitor lock contentions per message (median over invocations):");
+                md.AppendLine();
+                md.Append(CultureInfo.InvariantCulture, $"| {(firstColumn.Length == 0 ? "-" : firstColumn)} |");
+                foreach (var v in variants)
+                    md.Append(CultureInfo.InvariantCulture, $" {v} |");
+                md.AppendLine();
+                md.Append("|---|");
+                foreach (var _ in variants)
+                    md.Append("---:|");
+                md.AppendLine();
+                foreach (var parameter in Parameters(w))
+                {
+                    md.Append(CultureInfo.InvariantCulture, $"| {(parameter.Length == 0 ? "-" : ParameterValue(parameter).ToString(CultureInfo.InvariantCulture))} |");
+                    foreach (var v in variants)
+                    {
+                        var text = diagnostics.TryGetValue((workload, v, parameter.Replace(" ", "", StringComparison.Ordinal)), out var d)
+                            ? $"{F(d.WorkItems, "F3")} / {F(d.Contentions, "F4")}" : "–";
+                        md.Append(CultureInfo.InvariantCulture, $" {text} |");
+                    }
+
+                    md.AppendLine();
+                }
+
+                md.AppendLine();
+            }
         }
     }
 

@@ -111,6 +111,8 @@ public abstract class WorkloadRun : IDisposable
         if (_allOrFault is null || _all is null)
             throw new InvalidOperationException("Arm() was not called.");
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var workItemsBefore = ThreadPool.CompletedWorkItemCount;
+        var contentionBefore = Monitor.LockContentionCount;
         var stopwatch = Stopwatch.StartNew();
         Gate.SetResult();
         if (!_allOrFault.Wait(Sizes.Watchdog))
@@ -125,7 +127,8 @@ public abstract class WorkloadRun : IDisposable
         var checksum = Verify();
         stopwatch.Stop();
         var allocated = AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        Stats.Record(_label, _messages, allocated, stopwatch.Elapsed.TotalMilliseconds);
+        Stats.Record(_label, _messages, allocated, stopwatch.Elapsed.TotalMilliseconds,
+            ThreadPool.CompletedWorkItemCount - workItemsBefore, Monitor.LockContentionCount - contentionBefore, ThreadPool.ThreadCount);
         return checksum;
     }
 
@@ -144,18 +147,20 @@ public abstract class WorkloadRun : IDisposable
 
 /// <summary>
 /// Per-invocation measurements appended to the file named by <c>SLUICE_BENCH_STATS</c> (if set), one
-/// tab-separated line each: label, messages, bytes allocated in the timed part (all threads), elapsed ms.
-/// The summary turns them into bytes per message.
+/// tab-separated line each: label (workload, variant, parameter), messages, bytes allocated in the timed
+/// part (all threads), elapsed ms, thread-pool work items completed, monitor lock contentions, thread-pool
+/// threads at the end. The summary turns them into per-message diagnostics (BenchmarkDotNet's
+/// ThreadingDiagnoser does not run on .NET 10 with BenchmarkDotNet 0.14.0).
 /// </summary>
 public static class Stats
 {
     private static readonly string? s_path = Environment.GetEnvironmentVariable("SLUICE_BENCH_STATS");
 
-    public static void Record(string label, long messages, long allocatedBytes, double elapsedMs)
+    public static void Record(string label, long messages, long allocatedBytes, double elapsedMs, long workItems, long lockContentions, int poolThreads)
     {
         if (s_path is null)
             return;
-        var line = string.Create(CultureInfo.InvariantCulture, $"{label}\t{messages}\t{allocatedBytes}\t{elapsedMs:F3}\n");
+        var line = string.Create(CultureInfo.InvariantCulture, $"{label}\t{messages}\t{allocatedBytes}\t{elapsedMs:F3}\t{workItems}\t{lockContentions}\t{poolThreads}\n");
         File.AppendAllText(s_path, line);
     }
 }
