@@ -120,7 +120,7 @@ public static class AllocationProbe
             foreach (var variant in FunnelBenchmarks.Variants)
             {
                 yield return ("Funnel", variant, $"Capacity={capacity}", k => Runs.Build(variant, capacity,
-                    new FunnelFactory(Sizes.FunnelRigs, Sizes.FunnelSenders, k * Sizes.FunnelMessagesPerSender)));
+                    new FunnelFactory(L("Funnel", variant, $"Capacity={capacity}"), Sizes.FunnelRigs, Sizes.FunnelSenders, k * Sizes.FunnelMessagesPerSender)));
             }
         }
 
@@ -128,34 +128,34 @@ public static class AllocationProbe
         {
             foreach (var variant in PinballBenchmarks.Variants)
             {
-                yield return ("Pinball", variant, $"Balls={balls}", k => Runs.Build(variant, balls, new PinballFactory(balls, k * Sizes.PinballHopsPerGraph)));
+                yield return ("Pinball", variant, $"Balls={balls}", k => Runs.Build(variant, balls, new PinballFactory(L("Pinball", variant, $"Balls={balls}"), balls, k * Sizes.PinballHopsPerGraph)));
             }
         }
 
         foreach (var variant in SpscBenchmarks.Variants)
         {
             yield return ("Spsc", variant, "", k => Runs.IsBlocking(variant)
-                ? new BlockingSpscRun("probe", Runs.BuildBlocking(variant, Sizes.SpscCapacity), k * Sizes.SpscItems)
-                : Runs.Build(variant, Sizes.SpscCapacity, new SpscFactory(k * Sizes.SpscItems)));
+                ? new BlockingSpscRun(L("Spsc", variant, ""), Runs.BuildBlocking(variant, Sizes.SpscCapacity), k * Sizes.SpscItems)
+                : Runs.Build(variant, Sizes.SpscCapacity, new SpscFactory(L("Spsc", variant, ""), k * Sizes.SpscItems)));
         }
 
         foreach (var variant in SpscDrainBenchmarks.Variants)
         {
             yield return ("SpscDrain", variant, "", k => variant == Variant.Sluice
-                ? SpscDrainRun.Native("probe", Sizes.SpscCapacity, k * Sizes.SpscItems)
-                : SpscDrainRun.Channel("probe", variant, Sizes.SpscCapacity, k * Sizes.SpscItems));
+                ? SpscDrainRun.Native(L("SpscDrain", variant, ""), Sizes.SpscCapacity, k * Sizes.SpscItems)
+                : SpscDrainRun.Channel(L("SpscDrain", variant, ""), variant, Sizes.SpscCapacity, k * Sizes.SpscItems));
         }
 
         foreach (var variant in PingPongBenchmarks.Variants)
         {
             yield return ("PingPong", variant, "", k => Runs.IsBlocking(variant)
-                ? new BlockingPingPongRun("probe", Runs.BuildBlocking(variant, 1), Runs.BuildBlocking(variant, 1), k * Sizes.PingPongRoundTrips)
-                : Runs.Build(variant, 1, new PingPongFactory(k * Sizes.PingPongRoundTrips)));
+                ? new BlockingPingPongRun(L("PingPong", variant, ""), Runs.BuildBlocking(variant, 1), Runs.BuildBlocking(variant, 1), k * Sizes.PingPongRoundTrips)
+                : Runs.Build(variant, 1, new PingPongFactory(L("PingPong", variant, ""), k * Sizes.PingPongRoundTrips)));
         }
 
         foreach (var variant in TryPairBenchmarks.Variants)
         {
-            yield return ("TryPair", variant, "", k => Runs.Build(variant, Sizes.SpscCapacity, new TryPairFactory(k * Sizes.SpscItems)));
+            yield return ("TryPair", variant, "", k => Runs.Build(variant, Sizes.SpscCapacity, new TryPairFactory(L("TryPair", variant, ""), k * Sizes.SpscItems)));
         }
 
         foreach (var producers in Sizes.FanInProducers)
@@ -163,53 +163,55 @@ public static class AllocationProbe
             foreach (var variant in FanInBenchmarks.Variants)
             {
                 yield return ("FanIn", variant, $"Producers={producers}", k => Runs.Build(variant, Sizes.FanInCapacity,
-                    new FunnelFactory(1, producers, k * Sizes.FanInTotalMessages / producers)));
+                    new FunnelFactory(L("FanIn", variant, $"Producers={producers}"), 1, producers, k * Sizes.FanInTotalMessages / producers)));
             }
         }
     }
 
-    private sealed class FunnelFactory(int rigs, int senders, int perSender) : IRunFactory
+    private static string L(string workload, Variant variant, string parameter) => $"{workload}\t{variant}\t{parameter}";
+
+    private sealed class FunnelFactory(string label, int rigs, int senders, int perSender) : IRunFactory
     {
         public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
             where TSend : struct, ISendEnd
             where TReceive : struct, IReceiveEnd
             where TPipe : IPipe<TSend, TReceive> =>
-            new FunnelRun<TSend, TReceive, TPipe>("probe", newPipe, rigs, senders, perSender);
+            new FunnelRun<TSend, TReceive, TPipe>(label, newPipe, rigs, senders, perSender);
     }
 
-    private sealed class PinballFactory(int balls, int hopsPerGraph) : IRunFactory
+    private sealed class PinballFactory(string label, int balls, int hopsPerGraph) : IRunFactory
     {
         public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
             where TSend : struct, ISendEnd
             where TReceive : struct, IReceiveEnd
             where TPipe : IPipe<TSend, TReceive> =>
-            new PinballRun<TSend, TReceive, TPipe>("probe", newPipe, Sizes.PinballGraphs, Sizes.PinballNodes, balls, hopsPerGraph);
+            new PinballRun<TSend, TReceive, TPipe>(label, newPipe, Sizes.PinballGraphs, Sizes.PinballNodes, balls, hopsPerGraph);
     }
 
-    private sealed class SpscFactory(int items) : IRunFactory
+    private sealed class SpscFactory(string label, int items) : IRunFactory
     {
         public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
             where TSend : struct, ISendEnd
             where TReceive : struct, IReceiveEnd
             where TPipe : IPipe<TSend, TReceive> =>
-            new SpscRun<TSend, TReceive, TPipe>("probe", newPipe, items);
+            new SpscRun<TSend, TReceive, TPipe>(label, newPipe, items);
     }
 
-    private sealed class TryPairFactory(int pairs) : IRunFactory
+    private sealed class TryPairFactory(string label, int pairs) : IRunFactory
     {
         public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
             where TSend : struct, ISendEnd
             where TReceive : struct, IReceiveEnd
             where TPipe : IPipe<TSend, TReceive> =>
-            new TryPairRun<TSend, TReceive, TPipe>("probe", newPipe, pairs);
+            new TryPairRun<TSend, TReceive, TPipe>(label, newPipe, pairs);
     }
 
-    private sealed class PingPongFactory(int roundTrips) : IRunFactory
+    private sealed class PingPongFactory(string label, int roundTrips) : IRunFactory
     {
         public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
             where TSend : struct, ISendEnd
             where TReceive : struct, IReceiveEnd
             where TPipe : IPipe<TSend, TReceive> =>
-            new PingPongRun<TSend, TReceive, TPipe>("probe", newPipe, roundTrips);
+            new PingPongRun<TSend, TReceive, TPipe>(label, newPipe, roundTrips);
     }
 }
