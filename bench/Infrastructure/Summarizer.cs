@@ -141,31 +141,34 @@ public static class Summarizer
             yield return line;
     }
 
-    /// <summary>Per case: the median over its invocations of thread-pool work items and lock contentions per message.</summary>
-    private static Dictionary<(string, string, string), (double WorkItems, double Contentions)> LoadDiagnostics(string path)
+    /// <summary>Per case: the median over its invocations of thread-pool work items, lock contentions and CPU ns per message.</summary>
+    private static Dictionary<(string, string, string), (double WorkItems, double Contentions, double CpuNs)> LoadDiagnostics(string path)
     {
-        var result = new Dictionary<(string, string, string), (double, double)>();
+        var result = new Dictionary<(string, string, string), (double, double, double)>();
         if (!File.Exists(path))
             return result;
-        var samples = new Dictionary<(string, string, string), List<(double, double)>>();
+        var samples = new Dictionary<(string, string, string), List<(double, double, double)>>();
         foreach (var line in ReadLines(path))
         {
             var f = line.Split('\t');
-            if (f.Length < 8)
+            if (f.Length < 11)
                 continue;
             var messages = double.Parse(f[3], CultureInfo.InvariantCulture);
             var key = (f[0], f[1], f[2]);
             if (!samples.TryGetValue(key, out var list))
                 samples[key] = list = [];
-            list.Add((double.Parse(f[6], CultureInfo.InvariantCulture) / messages, double.Parse(f[7], CultureInfo.InvariantCulture) / messages));
+            list.Add((double.Parse(f[6], CultureInfo.InvariantCulture) / messages, double.Parse(f[7], CultureInfo.InvariantCulture) / messages,
+                1e6 * double.Parse(f[9], CultureInfo.InvariantCulture) / messages));
+        }
+
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted[sorted.Count / 2];
         }
 
         foreach (var (key, list) in samples)
-        {
-            var items = list.Select(s => s.Item1).Order().ToList();
-            var contentions = list.Select(s => s.Item2).Order().ToList();
-            result[key] = (items[items.Count / 2], contentions[contentions.Count / 2]);
-        }
+            result[key] = (Median(list.Select(s => s.Item1)), Median(list.Select(s => s.Item2)), Median(list.Select(s => s.Item3)));
 
         return result;
     }
@@ -236,7 +239,7 @@ public static class Summarizer
         parameter.Length == 0 ? "" : parameter[..parameter.IndexOf('=', StringComparison.Ordinal)];
 
     private static void WriteSummary(StringBuilder md, string dir, List<Case> cases, Dictionary<(string, string, string), Probe> probes,
-        List<(string Workload, string Before, string After)> loads, Dictionary<(string, string, string), (double WorkItems, double Contentions)> diagnostics)
+        List<(string Workload, string Before, string After)> loads, Dictionary<(string, string, string), (double WorkItems, double Contentions, double CpuNs)> diagnostics)
     {
         md.AppendLine(CultureInfo.InvariantCulture, $"# Sluice benchmark summary ({Path.GetFileName(Path.TrimEndingDirectorySeparator(dir))})");
         md.AppendLine();
@@ -348,7 +351,8 @@ public static class Summarizer
             md.AppendLine();
             if (diagnostics.Count > 0)
             {
-                md.AppendLine("Thread-pool work items completed per message / monitor lock contentions per message (median over invocations):");
+                md.AppendLine("Diagnostics per message (median over invocations): thread-pool work items / monitor lock contentions / process CPU ns (all threads;");
+                md.AppendLine("less sensitive than elapsed time to other jobs on the machine, but it counts spinning):");
                 md.AppendLine();
                 md.Append(CultureInfo.InvariantCulture, $"| {(firstColumn.Length == 0 ? "-" : firstColumn)} |");
                 foreach (var v in variants)
@@ -364,7 +368,7 @@ public static class Summarizer
                     foreach (var v in variants)
                     {
                         var text = diagnostics.TryGetValue((workload, v, parameter.Replace(" ", "", StringComparison.Ordinal)), out var d)
-                            ? $"{F(d.WorkItems, "F3")} / {F(d.Contentions, "F4")}" : "–";
+                            ? $"{F(d.WorkItems, "F3")} / {F(d.Contentions, "F4")} / {F(d.CpuNs, "F0")}" : "–";
                         md.Append(CultureInfo.InvariantCulture, $" {text} |");
                     }
 

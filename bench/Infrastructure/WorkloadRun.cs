@@ -113,6 +113,7 @@ public abstract class WorkloadRun : IDisposable
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var workItemsBefore = ThreadPool.CompletedWorkItemCount;
         var contentionBefore = Monitor.LockContentionCount;
+        var cpuBefore = Stats.Enabled ? Process.GetCurrentProcess().TotalProcessorTime : TimeSpan.Zero;
         var stopwatch = Stopwatch.StartNew();
         Gate.SetResult();
         if (!_allOrFault.Wait(Sizes.Watchdog))
@@ -126,9 +127,11 @@ public abstract class WorkloadRun : IDisposable
         _all.GetAwaiter().GetResult();
         var checksum = Verify();
         stopwatch.Stop();
+        var cpu = Stats.Enabled ? Process.GetCurrentProcess().TotalProcessorTime - cpuBefore : TimeSpan.Zero;
         var allocated = AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         Stats.Record(_label, _messages, allocated, stopwatch.Elapsed.TotalMilliseconds,
-            ThreadPool.CompletedWorkItemCount - workItemsBefore, Monitor.LockContentionCount - contentionBefore, ThreadPool.ThreadCount);
+            ThreadPool.CompletedWorkItemCount - workItemsBefore, Monitor.LockContentionCount - contentionBefore, ThreadPool.ThreadCount,
+            cpu.TotalMilliseconds);
         return checksum;
     }
 
@@ -149,18 +152,21 @@ public abstract class WorkloadRun : IDisposable
 /// Per-invocation measurements appended to the file named by <c>SLUICE_BENCH_STATS</c> (if set), one
 /// tab-separated line each: label (workload, variant, parameter), messages, bytes allocated in the timed
 /// part (all threads), elapsed ms, thread-pool work items completed, monitor lock contentions, thread-pool
-/// threads at the end. The summary turns them into per-message diagnostics (BenchmarkDotNet's
+/// threads at the end, process CPU time in ms (all threads: less sensitive than elapsed time to other
+/// jobs on the machine, but it includes spinning). The summary turns them into per-message diagnostics (BenchmarkDotNet's
 /// ThreadingDiagnoser does not run on .NET 10 with BenchmarkDotNet 0.14.0).
 /// </summary>
 public static class Stats
 {
     private static readonly string? s_path = Environment.GetEnvironmentVariable("SLUICE_BENCH_STATS");
 
-    public static void Record(string label, long messages, long allocatedBytes, double elapsedMs, long workItems, long lockContentions, int poolThreads)
+    public static bool Enabled => s_path is not null;
+
+    public static void Record(string label, long messages, long allocatedBytes, double elapsedMs, long workItems, long lockContentions, int poolThreads, double cpuMs)
     {
         if (s_path is null)
             return;
-        var line = string.Create(CultureInfo.InvariantCulture, $"{label}\t{messages}\t{allocatedBytes}\t{elapsedMs:F3}\t{workItems}\t{lockContentions}\t{poolThreads}\n");
+        var line = string.Create(CultureInfo.InvariantCulture, $"{label}\t{messages}\t{allocatedBytes}\t{elapsedMs:F3}\t{workItems}\t{lockContentions}\t{poolThreads}\t{cpuMs:F1}\n");
         File.AppendAllText(s_path, line);
     }
 }
