@@ -5,6 +5,8 @@
 #                          systematic (model-checked) and property suites; print the report
 #   ./verify.sh --deep     the same with larger bounds (minutes more; not run in CI)
 #   ./verify.sh --quick    skip the TLA+ specs and the property suite (a fast local loop)
+#   ./verify.sh --orderings  also run the ordering-necessity analysis (about an hour; tools/OrderingAnalysis)
+#   ./verify.sh --mutation   also run Stryker.NET mutation testing (mutation/run.sh; an hour or more)
 #
 # Needs only the .NET SDK and node/npm (both restore what they need from the registries).
 set -uo pipefail
@@ -12,11 +14,15 @@ cd "$(dirname "$0")"
 
 DEEP=0
 QUICK=0
+ORDERINGS=0
+MUTATION=0
 for arg in "$@"; do
   case "$arg" in
     --deep) DEEP=1 ;;
     --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --orderings) ORDERINGS=1 ;;
+    --mutation) MUTATION=1 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "verify.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -57,10 +63,21 @@ for project in tests/*/*.csproj; do
     --logger "console;verbosity=minimal" --blame-hang --blame-hang-timeout 20m
 done
 
+EXTRA_STATUS=0
+if [ "$ORDERINGS" = 1 ]; then
+  step "Ordering-necessity analysis (every atomic operation and fence weakened by one step)"
+  dotnet run --project tools/OrderingAnalysis -c Release --no-build -- --out "$OUT/orderings" || EXTRA_STATUS=1
+fi
+if [ "$MUTATION" = 1 ]; then
+  step "Mutation testing (Stryker.NET)"
+  bash mutation/run.sh || EXTRA_STATUS=1
+fi
+
 step "Report"
 REPORT_ARGS=(--trx "$OUT/trx")
 [ -n "$TLA_JSON" ] && REPORT_ARGS+=(--tla "$TLA_JSON")
 dotnet run --project tools/SoundnessReport -c Release --no-build -- "${REPORT_ARGS[@]}" | tee "$OUT/report.txt"
 status=${PIPESTATUS[0]}
+[ "$EXTRA_STATUS" = 0 ] || status=1
 echo "(report saved to $OUT/report.txt; total $(( $(date +%s) - START )) s)"
 exit "$status"

@@ -1,9 +1,11 @@
 ------------------------------- MODULE Channel -------------------------------
 (***************************************************************************)
-(* The Bounded MPSC channel: the ring, the receiver waker and the sender   *)
-(* waiter list composed, with close from either side, cancellation and     *)
-(* timeouts.  Contract: docs/design/bounded-mpsc.md §4.  Teaching page:    *)
-(* docs/protocols/channel.md.                                              *)
+(* The Bounded MPSC channel as the C# code implements it: the ring, the    *)
+(* receiver waker and the sender waiter list composed, with the waiting    *)
+(* receive's own ownership state word, close from either side (one winner  *)
+(* does the wake-ups), cancellation and timeouts of sends.  Contract:      *)
+(* docs/design/bounded-mpsc.md §4.  Teaching page: docs/protocols/         *)
+(* channel.md.                                                             *)
 (*                                                                         *)
 (* Composition at the interfaces.  Each primitive enters with the          *)
 (* granularity its own module justifies:                                   *)
@@ -11,38 +13,71 @@
 (*    push stays two steps, the claim (the CAS) and the publication (value *)
 (*    + stamp), because a claimed-but-unpublished push is what makes      *)
 (*    TryPop answer Empty while the ring is not empty;                     *)
-(*  - the receiver waker (Waker.tla) as its specification: Register sets R *)
-(*    (its final RMW), Notify consumes R and later calls Wake() (two       *)
-(*    steps, so wakes arrive late and stale), Unregister clears R.         *)
-(*    Waker.tla checks that the fine-grained protocol loses no wake-up     *)
-(*    under exactly this use (register, re-check, wait);                   *)
-(*  - the sender waiter list (SenderWaiter.tla) with all its steps, with   *)
-(*    F1's repair (FINDINGS.md).                                           *)
+(*  - the receiver waker (Waker.tla) as its specification: Register is     *)
+(*    its final RMW that sets R, Notify is the RMW that consumes R and a   *)
+(*    later, separate Wake() of the registered waiter (so wakes arrive     *)
+(*    late, and hit whatever use of the cached waiter is current),         *)
+(*    Unregister clears R.  Waker.tla checks that the bit-level protocol   *)
+(*    loses no wake-up under exactly this use;                             *)
+(*  - the sender waiter list with every step of SenderWaiter.tla (see its  *)
+(*    header for the granularity argument), each push split as above and  *)
+(*    followed by ReceiverWaker.Notify.                                    *)
+(* The waiting receive is the asynchronous one (ReceiveAsync): its         *)
+(* ReceiveOperation has the same state word as a SendWaiter (Running /     *)
+(* Waiting / Notified; Idle between uses), and ReceiveOperation.Wake is    *)
+(* Signal + dispatch.  Receives are not cancelled here (Waker.tla gives    *)
+(* up waits); the blocking receive (ThreadWaker) is Waker.tla's too.       *)
 (*                                                                         *)
-(* Each sender sends one message (its own id); the ring may start holding  *)
-(* Prefill earlier messages (ids NS+1..), so that senders block at once.   *)
+(* Each sender makes one call (its own id; the last NProbe senders are     *)
+(* WaitToWriteAsync probes); the ring may start holding Prefill earlier    *)
+(* messages (ids NS+1..), so that senders block at once.  The receiver     *)
+(* receives until it sees Closed.                                          *)
 (*                                                                         *)
-(* Actions and the C# they model (src/Channels/Mpsc/BoundedChannelCore.cs  *)
-(* unless named otherwise):                                                *)
-(*   SenderTryPush(s)      SendAsync/Send: Ring.TryPush's claim (CAS), or  *)
-(*                         Full / Closed                                   *)
-(*   SenderPublish(s)      Ring.TryPush: value write + stamp store         *)
-(*   SenderNotify(s)       ReceiverWaker.Notify(): the RMW that sees R     *)
-(*   SenderWake(s)         ReceiverWaker.Notify(): slot[I].Wake()          *)
-(*   SenderEnqueue(s) .. SenderForwardPop(s), CancelRequest(s),            *)
-(*   CancelLocked(s)       as in SenderWaiter.tla (SenderWaiterList.cs)    *)
-(*   ReceiverTryPop        ReceiveAsync/Receive: Ring.TryPop               *)
-(*   ReceiverRegister      ReceiverWaker.Register(w) (w armed before)      *)
-(*   ReceiverRecheck       Ring.TryPop after Register                      *)
-(*   ReceiverUnregister    ReceiverWaker.Unregister()                      *)
-(*   ReceiverWoken         the wait ends (w.Wake() was called)             *)
-(*   ReceiverNotifyCheck   SenderWaiterList.NotifyOne: Fence; isEmpty.Load *)
-(*   ReceiverNotifyPop     SenderWaiterList.NotifyOne: lock; pop; Wake     *)
-(*   ReceiverClose         Receiver-side Close(): Ring.Close()             *)
-(*   CloseRing             Sender-side Close(): Ring.Close()               *)
-(*   CloseNotify, CloseWake  Close(): ReceiverWaker.Notify()               *)
-(*   CloseNotifyCheck, CloseNotifyAll  Close(): SenderWaiterList.NotifyAll *)
-(*   (the receiver-side close runs the same NotifyAll steps, Receiver...)  *)
+(* Actions and the C# that implements them.  Files: src/Channels/Mpsc/     *)
+(* BoundedChannelCore.cs (BCC), SenderWaiterList.cs (SWL), SendWaiter.cs   *)
+(* (SW), ReceiveOperation.cs (RO), ReceiverWaker.cs (RW), Ring.cs;         *)
+(* src/Channels/Internal/Waiter.cs (W).                                    *)
+(*   SenderTryPush(s)     BCC.SendAsync / Send / WaitToSendAsync: the      *)
+(*                        first Ring.TryPush's claim (CAS), Full, Closed   *)
+(*                        (Ring.ProbeSpace for a probe); Full: SWL.Rent,   *)
+(*                        SW.BeginAsync, BCC.RunSender(skipFirstAttempt)   *)
+(*   SenderPublish(s)     Ring.TryPush: Value.Write; Stamp.Store(Release)  *)
+(*   SenderNotify(s)      RW.Notify: the RMW on the state word (consumes R)*)
+(*   SenderWake(s)        RW.WakeWhileLocked: slot.Wake() = RO.Wake        *)
+(*                        (W.Signal; BCC.Dispatch if it was Waiting)       *)
+(*   SenderCheckCancel(s), SenderAttempt(s),                               *)
+(*   SenderEnqueue(s), SenderRecheck(s), SenderRemove(s), SenderArm(s),    *)
+(*   SenderTryPark(s), SenderParkFailed(s), SenderForwardCheck(s),         *)
+(*   SenderForwardPop(s), CancelRequest(s), CancelLocked(s)                *)
+(*                        as in SenderWaiter.tla (BCC.RunSender, SWL, W),  *)
+(*                        with BCC.Attempt's push split as above           *)
+(*                        (SenderExecute(s), ForgetWaiter(s): the          *)
+(*                        forgotten_waiter control only; RogueRun(s): the  *)
+(*                        signal_starts_running control only)              *)
+(*   ReceiverTryPop       BCC.ReceiveAsync: BCC.EnterReceive; Ring.TryPop  *)
+(*                        (fast path); Empty: BCC.RentReceive, RO.Begin    *)
+(*                        (Running), BCC.RunReceiver                       *)
+(*   ReceiverRegister     BCC.RunReceiver loop top: RW.Register(op)        *)
+(*   ReceiverRecheck      BCC.RunReceiver: Ring.TryPop after Register      *)
+(*   ReceiverUnregister   BCC.RunReceiver: RW.Unregister (then AfterPop,   *)
+(*                        RO.Finish)                                       *)
+(*   ReceiverTryPark      BCC.RunReceiver: W.ArmOnce; W.TryPark (a failed *)
+(*                        park loops: Register again, re-check)            *)
+(*   ReceiverNotifyCheck  BCC.AfterPop: Fence(SeqCst);                     *)
+(*                        SWL.NotifyOneAfterFence: isEmpty.Load            *)
+(*   ReceiverNotifyPop    SWL.NotifyOneAfterFence: lock; Unlink(head);     *)
+(*                        SWL.Deliver; unlock (then RO.Finish)             *)
+(*   ReceiverCloseCas, ReceiverCloseRing, ReceiverCloseCheck,              *)
+(*   ReceiverCloseNotifyAll  MpscReceiver.Close -> BCC.Close between two   *)
+(*                        receives (its RW.Notify finds R clear: a         *)
+(*                        receiver between receives is never registered)   *)
+(*   CloseCas             BCC.Close: _completionError.CompareExchange      *)
+(*                        (one winner)                                     *)
+(*   CloseRing            BCC.Close: Ring.Close (the loser too)            *)
+(*   CloseNotify, CloseWake  the winner: RW.Notify (RMW; Wake)             *)
+(*   CloseNotifyCheck, CloseNotifyAll  the winner: SWL.NotifyAll           *)
+(* Not modelled: BCC.SignalDrained and the Completion task (_closing,      *)
+(* _drained), which decide nothing a send or receive returns.              *)
 (*                                                                         *)
 (* BUG selects a deliberately broken variant (negative controls):          *)
 (*   "none"                   the protocol                                 *)
@@ -51,76 +86,103 @@
 (*                            deadlock detection finds the documented      *)
 (*                            deadlock: empty ring, receiver waiting, a    *)
 (*                            live sender listed, nobody left to notify it *)
-(*   "retry_skips_notify"     a woken sender's successful retry does not   *)
-(*                            notify the receiver    -> NoLostWakeup       *)
+(*   "retry_skips_notify"     a runner's push at the loop top (a woken     *)
+(*                            sender's retry) does not notify the receiver *)
+(*                                                   -> NoLostWakeup       *)
 (*   "close_skips_notify_all" Close does not wake the blocked senders      *)
 (*                                                   -> NoStrandedWaiter   *)
-(*   "close_skips_receiver_notify" a sender-side Close does not notify the *)
+(*   "close_skips_receiver_notify" the winning Close does not notify the   *)
 (*                            receiver               -> NoLostWakeup       *)
 (*   "closed_before_drain"    TryPop reports Closed as soon as CLOSED is   *)
 (*                            set, before the ring is drained              *)
 (*                                                   -> DeliveredBeforeClosed*)
-(*   "slow_pop_skips_notify_one" a pop made after a wait (the re-check)    *)
-(*                            does not call NotifyOne -> NoStrandedWaiter  *)
-(*   "woken_after_push_retries" a Wake that reached a node while its       *)
-(*                            sender was still running dispatches the      *)
-(*                            retry anyway (FINDINGS.md, F2): the sender's *)
-(*                            re-check pushed, and the retry pushes the    *)
-(*                            same item again        -> NoDuplicate (its   *)
-(*                            cfg checks only that; with every invariant   *)
-(*                            SendOutcomeExact fails first)                *)
+(*   "slow_pop_skips_notify_one" a pop made by RunReceiver's re-check does *)
+(*                            not call AfterPop      -> NoStrandedWaiter   *)
+(*   "signal_starts_running"  W.Signal on a Running sender node starts a   *)
+(*                            second runner instead of Running -> Notified *)
+(*                            (the first draft's Wake, FINDINGS F2): the   *)
+(*                            first runner parks unlisted -> WaitersListed *)
+(*                            and the item goes in twice -> NoDuplicate    *)
+(*   "receiver_wake_lost_if_running" RO.Wake on a Running receive does     *)
+(*                            nothing (no Notified): a wake that lands     *)
+(*                            between the re-check and TryPark is lost     *)
+(*                                                   -> NoLostWakeup       *)
+(*   "cancel_completes_running" SWL.Cancel completes any listed sender     *)
+(*                            node, even one whose runner is running (F1): *)
+(*                            the cancelled message is delivered           *)
+(*                                                   -> SendOutcomeExact   *)
+(*   "loser_skips_ring_close" the Close that lost the completion CAS       *)
+(*                            returns without Ring.Close: it returns while *)
+(*                            the channel is still open (sends succeed     *)
+(*                            after it)              -> ClosedOnReturn     *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences, FiniteSets
 
 CONSTANTS
-    NS,             \* senders, each sending one message
+    NS,             \* senders, each making one call
     C,              \* ring capacity
     Prefill,        \* messages already in the ring at the start
     NCancel,        \* senders 1..NCancel may be cancelled or time out
-    CloseBySender,  \* a sender-side Close() may happen
-    CloseByReceiver,\* a receiver-side Close() may happen
+    NProbe,         \* senders NS-NProbe+1..NS are WaitToWriteAsync probes
+    CloseBySender,  \* a Close() on another thread (a sender) may happen
+    CloseByReceiver,\* the receiver may Close() between two receives
     BUG
 
 ASSUME NS \in 1..3 /\ C \in 1..3 /\ Prefill \in 0..C /\ NCancel \in 0..NS
-ASSUME CloseBySender \in BOOLEAN /\ CloseByReceiver \in BOOLEAN
+ASSUME NProbe \in 0..NS /\ CloseBySender \in BOOLEAN /\ CloseByReceiver \in BOOLEAN
 ASSUME BUG \in {"none", "forgotten_waiter", "retry_skips_notify",
                 "close_skips_notify_all", "close_skips_receiver_notify",
                 "closed_before_drain", "slow_pop_skips_notify_one",
-                "woken_after_push_retries"}
+                "signal_starts_running", "receiver_wake_lost_if_running",
+                "loser_skips_ring_close", "cancel_completes_running"}
 
 Senders == 1..NS
 Cancellable == 1..NCancel
+Probes == (NS - NProbe + 1)..NS
 Msgs == 1..(NS + Prefill)
 
 VARIABLES
     q,          \* the ring: claimed positions in order, [m |-> id, pub |-> published?]
     closed,     \* the CLOSED bit of enqueuePos
     regR,       \* the waker's REGISTERED bit
-    woken,      \* the receiver's waiter has been woken and has not consumed it
-    list, isEmpty,          \* the sender waiter list
-    spc, cancelReq, cpc,    \* senders and their cancellations
+    rst,        \* the receive waiter's state word: "idle", "running", "waiting", "notified"
+    list, isEmpty,             \* the sender waiter list
+    st, cr, swn, spc, ntf, fin, cpc,  \* sender nodes, runners, cancellations (SenderWaiter.tla)
+    kont,       \* where a sender goes after its push's Notify: "fast", "finish", "remove"
+    rogue,      \* control "signal_starts_running": a second runner was started
     rpc,        \* receiver program counter
     rClosed,    \* the receiver has called Close()
-    clpc,       \* sender-side closer program counter
+    clpc,       \* the other closer's program counter
+    winner,     \* who won BCC.Close's completion CAS: "none", "sender", "receiver"
+    closedOnReturn, \* ghost: a Close() returned while the ring was open
     received,   \* ghost: messages received, in order
     result, completions, pushed  \* ghosts, as in SenderWaiter.tla
 
-vars == <<q, closed, regR, woken, list, isEmpty, spc, cancelReq, cpc, rpc, rClosed,
-          clpc, received, result, completions, pushed>>
+vars == <<q, closed, regR, rst, list, isEmpty, st, cr, swn, spc, ntf, fin, cpc,
+          kont, rogue, rpc, rClosed, clpc, winner, closedOnReturn, received,
+          result, completions, pushed>>
 
 Init ==
     /\ q = [i \in 1..Prefill |-> [m |-> NS + i, pub |-> TRUE]]
     /\ closed = FALSE
     /\ regR = FALSE
-    /\ woken = FALSE
+    /\ rst = "idle"
     /\ list = <<>>
     /\ isEmpty = TRUE
+    /\ st = [s \in Senders |-> "idle"]
+    /\ cr = [s \in Senders |-> FALSE]
+    /\ swn = [s \in Senders |-> FALSE]
     /\ spc = [s \in Senders |-> "start"]
-    /\ cancelReq = [s \in Senders |-> FALSE]
-    /\ cpc = [s \in Senders |-> "idle"]
+    /\ ntf = [s \in Senders |-> FALSE]
+    /\ fin = [s \in Senders |-> "none"]
+    /\ cpc = [s \in Senders |-> IF s \in Cancellable THEN "unarmed" ELSE "never"]
+    /\ kont = [s \in Senders |-> "none"]
+    /\ rogue = [s \in Senders |-> FALSE]
     /\ rpc = "tryPop"
     /\ rClosed = ~CloseByReceiver
     /\ clpc = IF CloseBySender THEN "open" ELSE "never"
+    /\ winner = "none"
+    /\ closedOnReturn = FALSE
     /\ received = <<>>
     /\ result = [s \in Senders |-> "none"]
     /\ completions = [s \in Senders |-> 0]
@@ -128,191 +190,341 @@ Init ==
 
 Range(x) == {x[i] : i \in DOMAIN x}
 Unlink(l, s) == SelectSeq(l, LAMBDA x : x /= s)
-Woken(pc, popped) ==
-    [x \in Senders |-> IF x \in popped /\ pc[x] = "parked" THEN "retry" ELSE pc[x]]
 PopFront(l) == IF l = <<>> THEN l ELSE Tail(l)
-FrontSet(l) == IF l = <<>> THEN {} ELSE {Head(l)}
+FrontSet(l) == IF l = <<>> THEN {} ELSE {l[1]}
 Complete(s, r) ==
     /\ result' = [result EXCEPT ![s] = r]
     /\ completions' = [completions EXCEPT ![s] = @ + 1]
 Publish(s) == [i \in DOMAIN q |-> IF q[i].m = s THEN [q[i] EXCEPT !.pub = TRUE] ELSE q[i]]
+Space == Len(q) < C
 
-\* Ring.TryPush's claim: Pushed claims the next position (CAS) and goes to
-\* `next`, where the same sender publishes the value; Full goes to `full`;
-\* Closed goes to `closedTo` (the send completes Closed at once when that
-\* is "done").
-TryPushStep(s, next, full, closedTo) ==
-    CASE closed -> /\ spc' = [spc EXCEPT ![s] = closedTo]
-                   /\ IF closedTo = "done" THEN Complete(s, "closed")
-                                            ELSE UNCHANGED <<result, completions>>
-                   /\ UNCHANGED <<q, pushed>>
-      [] Len(q) < C -> /\ q' = Append(q, [m |-> s, pub |-> FALSE])
-                       /\ pushed' = [pushed EXCEPT ![s] = @ + 1]
-                       /\ spc' = [spc EXCEPT ![s] = next]
-                       /\ UNCHANGED <<result, completions>>
-      [] OTHER -> /\ spc' = [spc EXCEPT ![s] = full]
-                  /\ UNCHANGED <<q, pushed, result, completions>>
+\* SW.Finish (see SenderWaiter.tla): the node is Completed; dead locals reset.
+Finish(s, r) ==
+    /\ st' = [st EXCEPT ![s] = "completed"]
+    /\ spc' = [spc EXCEPT ![s] = "done"]
+    /\ fin' = [fin EXCEPT ![s] = "none"]
+    /\ ntf' = [ntf EXCEPT ![s] = FALSE]
+    /\ swn' = [swn EXCEPT ![s] = FALSE]
+    /\ Complete(s, r)
 
-\* Variables the sender-side steps below leave alone unless they say so.
-RecvVars == <<rpc, rClosed, received>>
+\* W.Signal on a sender node (Waiting -> Running, Running -> Notified).
+SigState(x) ==
+    CASE st[x] = "waiting" -> "running"
+      [] st[x] = "running" /\ BUG /= "signal_starts_running" -> "notified"
+      [] OTHER -> st[x]
+
+\* SWL.Deliver, under the lock, on every node of ns.
+DeliverSt(ns) == [x \in Senders |-> IF x \in ns THEN SigState(x) ELSE st[x]]
+DeliverPc(ns) == [x \in Senders |-> IF x \in ns /\ st[x] = "waiting"
+                                    THEN (IF BUG = "forgotten_waiter" THEN "dispatched" ELSE "top")
+                                    ELSE spc[x]]
+DeliverNtf(ns) == [x \in Senders |-> IF x \in ns /\ st[x] = "waiting" THEN TRUE ELSE ntf[x]]
+DeliverSwn(ns) == [x \in Senders |-> IF x \in ns THEN TRUE ELSE swn[x]]
+DeliverRogue(ns) == [x \in Senders |-> rogue[x] \/
+                       (BUG = "signal_starts_running" /\ x \in ns /\ st[x] = "running")]
+
+\* RO.Wake = W.Signal on the receive waiter, then BCC.Dispatch if it was
+\* Waiting (its RunReceiver starts again at the loop top: Register).
+WakeReceiver ==
+    /\ rst' = CASE rst = "waiting" -> "running"
+                [] rst = "running" /\ BUG /= "receiver_wake_lost_if_running" -> "notified"
+                [] OTHER -> rst
+    /\ rpc' = IF rst = "waiting" THEN "register" ELSE rpc
+
+\* Variables the sender-side steps leave alone unless they say so.
+RecvVars == <<rpc, rClosed, received, winner, closedOnReturn>>
 
 -----------------------------------------------------------------------------
-(* Senders.  The waiter-list steps are SenderWaiter.tla's, with the ring's *)
-(* push split in two and the receiver notified after every push.          *)
-(* pcs: "start" fast path; "pub" / "pubCof" / "pubRetry" publish; "notify" *)
-(* and "wake" ReceiverWaker.Notify; a send completes (ghost `result`) in   *)
-(* the step that decides its outcome.                                      *)
+(* Senders.  The waiter-list steps are SenderWaiter.tla's, with every push *)
+(* split into claim, publication, and ReceiverWaker.Notify (RMW, Wake).    *)
+(* kont: where the sender goes after its Notify: "fast" (the call returns  *)
+(* Sent), "finish" (a runner's push at the loop top: SW.Finish), "remove"  *)
+(* (the push after Enqueue: SWL.Remove, maybe a forward, SW.Finish).       *)
+
+\* Ring.TryPush's claim (or ProbeSpace's answer).  Pushed: claim the next
+\* position and go publish, then notify, then `k`; a probe finding space
+\* goes to `space`; Full goes to `full`; Closed goes to `closedTo`.
+Claim(s, k) ==
+    /\ q' = Append(q, [m |-> s, pub |-> FALSE])
+    /\ pushed' = [pushed EXCEPT ![s] = @ + 1]
+    /\ kont' = [kont EXCEPT ![s] = k]
 
 SenderTryPush(s) ==
     /\ spc[s] = "start"
-    /\ TryPushStep(s, "pub", "enqueue", "done")
-    /\ UNCHANGED <<closed, regR, woken, list, isEmpty, cancelReq, cpc, clpc>>
+    /\ CASE closed ->
+              /\ spc' = [spc EXCEPT ![s] = "done"]
+              /\ Complete(s, "closed")
+              /\ UNCHANGED <<q, pushed, kont, st>>
+         [] Space /\ s \in Probes ->
+              /\ spc' = [spc EXCEPT ![s] = "done"]
+              /\ Complete(s, "sent")
+              /\ UNCHANGED <<q, pushed, kont, st>>
+         [] Space ->
+              /\ Claim(s, "fast")
+              /\ spc' = [spc EXCEPT ![s] = "pub"]
+              /\ UNCHANGED <<result, completions, st>>
+         [] OTHER ->
+              /\ st' = [st EXCEPT ![s] = "running"]
+              /\ spc' = [spc EXCEPT ![s] = "enqueue"]
+              /\ UNCHANGED <<q, pushed, kont, result, completions>>
+    /\ UNCHANGED <<closed, regR, rst, list, isEmpty, cr, swn, ntf, fin, cpc, rogue, clpc>>
     /\ UNCHANGED RecvVars
 
-\* Publication; then notify the receiver.  After the re-check's push the
-\* node is first unlinked or its notification forwarded (CancelOrForward).
 SenderPublish(s) ==
-    /\ spc[s] \in {"pub", "pubCof", "pubRetry"}
+    /\ spc[s] = "pub"
     /\ q' = Publish(s)
-    /\ IF spc[s] = "pubRetry" /\ BUG = "retry_skips_notify"
-       THEN spc' = [spc EXCEPT ![s] = "done"] /\ Complete(s, "sent")
-       ELSE /\ spc' = [spc EXCEPT ![s] = IF spc[s] = "pubCof" THEN "cof" ELSE "notify"]
-            /\ UNCHANGED <<result, completions>>
-    /\ UNCHANGED <<closed, regR, woken, list, isEmpty, cancelReq, cpc, clpc, pushed>>
+    /\ IF kont[s] = "finish" /\ BUG = "retry_skips_notify"
+       THEN /\ Finish(s, "sent")
+            /\ kont' = [kont EXCEPT ![s] = "none"]
+       ELSE /\ spc' = [spc EXCEPT ![s] = "notify"]
+            /\ UNCHANGED <<st, fin, ntf, swn, result, completions, kont>>
+    /\ UNCHANGED <<closed, regR, rst, list, isEmpty, cr, cpc, rogue, clpc, pushed>>
     /\ UNCHANGED RecvVars
 
-\* ReceiverWaker.Notify(): the RMW on `state`.  If the receiver is
-\* registered, consume R; the Wake() call is the next step.
+\* After the push's Notify: continue where the push was made.
+AfterNotify(s) ==
+    /\ kont' = [kont EXCEPT ![s] = "none"]
+    /\ CASE kont[s] = "fast" ->
+              /\ spc' = [spc EXCEPT ![s] = "done"]
+              /\ Complete(s, "sent")
+              /\ UNCHANGED <<st, fin, ntf, swn>>
+         [] kont[s] = "finish" ->
+              Finish(s, "sent")
+         [] OTHER ->
+              /\ spc' = [spc EXCEPT ![s] = "remove"]
+              /\ fin' = [fin EXCEPT ![s] = "sent"]
+              /\ UNCHANGED <<st, ntf, swn, result, completions>>
+
+\* RW.Notify: the RMW that finds R set consumes it; Wake() is the next step.
 SenderNotify(s) ==
     /\ spc[s] = "notify"
     /\ regR' = FALSE
     /\ IF regR
-       THEN spc' = [spc EXCEPT ![s] = "wake"] /\ UNCHANGED <<result, completions>>
-       ELSE spc' = [spc EXCEPT ![s] = "done"] /\ Complete(s, "sent")
-    /\ UNCHANGED <<q, closed, woken, list, isEmpty, cancelReq, cpc, clpc, pushed>>
-    /\ UNCHANGED RecvVars
+       THEN /\ spc' = [spc EXCEPT ![s] = "wake"]
+            /\ UNCHANGED <<st, fin, ntf, swn, result, completions, kont>>
+       ELSE AfterNotify(s)
+    /\ UNCHANGED <<q, closed, rst, list, isEmpty, cr, cpc, rogue, clpc, pushed, rpc>>
+    /\ UNCHANGED <<rClosed, received, winner, closedOnReturn>>
 
 SenderWake(s) ==
     /\ spc[s] = "wake"
-    /\ woken' = TRUE
-    /\ spc' = [spc EXCEPT ![s] = "done"] /\ Complete(s, "sent")
-    /\ UNCHANGED <<q, closed, regR, list, isEmpty, cancelReq, cpc, clpc, pushed>>
+    /\ WakeReceiver
+    /\ AfterNotify(s)
+    /\ UNCHANGED <<q, closed, regR, list, isEmpty, cr, cpc, rogue, clpc, pushed>>
+    /\ UNCHANGED <<rClosed, received, winner, closedOnReturn>>
+
+SenderExecute(s) ==
+    /\ spc[s] = "dispatched"
+    /\ spc' = [spc EXCEPT ![s] = "top"]
+    /\ ntf' = [ntf EXCEPT ![s] = swn[s]]
+    /\ UNCHANGED <<q, closed, regR, rst, list, isEmpty, st, cr, swn, fin, cpc, kont, rogue,
+                   clpc, result, completions, pushed>>
+    /\ UNCHANGED RecvVars
+
+ForgetWaiter(s) ==
+    /\ BUG = "forgotten_waiter" /\ spc[s] = "dispatched"
+    /\ spc' = [spc EXCEPT ![s] = "forgotten"]
+    /\ UNCHANGED <<q, closed, regR, rst, list, isEmpty, st, cr, swn, ntf, fin, cpc, kont,
+                   rogue, clpc, result, completions, pushed>>
+    /\ UNCHANGED RecvVars
+
+\* The second runner of "signal_starts_running": its own attempt at the
+\* loop top (a push, published at once; its completion is not modelled).
+RogueRun(s) ==
+    /\ rogue[s]
+    /\ rogue' = [rogue EXCEPT ![s] = FALSE]
+    /\ IF ~closed /\ Space /\ ~cr[s]
+       THEN /\ q' = Append(q, [m |-> s, pub |-> TRUE])
+            /\ pushed' = [pushed EXCEPT ![s] = @ + 1]
+       ELSE UNCHANGED <<q, pushed>>
+    /\ UNCHANGED <<closed, regR, rst, list, isEmpty, st, cr, swn, spc, ntf, fin, cpc, kont,
+                   clpc, result, completions>>
+    /\ UNCHANGED RecvVars
+
+SenderCheckCancel(s) ==
+    /\ spc[s] = "top"
+    /\ IF cr[s]
+       THEN IF ntf[s]
+            THEN /\ spc' = [spc EXCEPT ![s] = "fwdCheck"]
+                 /\ fin' = [fin EXCEPT ![s] = "cancelled"]
+                 /\ UNCHANGED <<st, ntf, swn, result, completions>>
+            ELSE Finish(s, "cancelled")
+       ELSE /\ spc' = [spc EXCEPT ![s] = "attempt"]
+            /\ UNCHANGED <<st, fin, ntf, swn, result, completions>>
+    /\ UNCHANGED <<q, closed, regR, rst, list, isEmpty, cr, cpc, kont, rogue, clpc, pushed>>
+    /\ UNCHANGED RecvVars
+
+SenderAttempt(s) ==
+    /\ spc[s] = "attempt"
+    /\ CASE closed ->
+              /\ Finish(s, "closed")
+              /\ UNCHANGED <<q, pushed, kont>>
+         [] Space /\ s \in Probes ->
+              /\ IF ntf[s]
+                 THEN /\ spc' = [spc EXCEPT ![s] = "fwdCheck"]
+                      /\ fin' = [fin EXCEPT ![s] = "sent"]
+                      /\ UNCHANGED <<st, ntf, swn, result, completions>>
+                 ELSE Finish(s, "sent")
+              /\ UNCHANGED <<q, pushed, kont>>
+         [] Space ->
+              /\ Claim(s, "finish")
+              /\ spc' = [spc EXCEPT ![s] = "pub"]
+              /\ UNCHANGED <<st, fin, ntf, swn, result, completions>>
+         [] OTHER ->
+              /\ spc' = [spc EXCEPT ![s] = "enqueue"]
+              /\ UNCHANGED <<q, pushed, kont, st, fin, ntf, swn, result, completions>>
+    /\ UNCHANGED <<closed, regR, rst, list, isEmpty, cr, cpc, rogue, clpc>>
     /\ UNCHANGED RecvVars
 
 SenderEnqueue(s) ==
     /\ spc[s] = "enqueue"
-    /\ IF cancelReq[s]
-       THEN /\ spc' = [spc EXCEPT ![s] = "done"] /\ Complete(s, "cancelled")
+    /\ IF cr[s]
+       THEN /\ Finish(s, "cancelled")
             /\ UNCHANGED <<list, isEmpty>>
-       ELSE /\ list' = Append(list, s) /\ isEmpty' = FALSE
+       ELSE /\ list' = IF ntf[s] THEN <<s>> \o list ELSE Append(list, s)
+            /\ isEmpty' = FALSE
+            /\ swn' = [swn EXCEPT ![s] = FALSE]
+            /\ ntf' = [ntf EXCEPT ![s] = FALSE]
             /\ spc' = [spc EXCEPT ![s] = "recheck"]
-            /\ UNCHANGED <<result, completions>>
-    /\ UNCHANGED <<q, closed, regR, woken, cancelReq, cpc, clpc, pushed>> /\ UNCHANGED RecvVars
+            /\ UNCHANGED <<st, fin, result, completions>>
+    /\ UNCHANGED <<q, closed, regR, rst, cr, cpc, kont, rogue, clpc, pushed>>
+    /\ UNCHANGED RecvVars
 
 SenderRecheck(s) ==
     /\ spc[s] = "recheck"
-    /\ TryPushStep(s, "pubCof", "park", "cofClosed")
-    /\ UNCHANGED <<closed, regR, woken, list, isEmpty, cancelReq, cpc, clpc>>
+    /\ CASE closed ->
+              /\ spc' = [spc EXCEPT ![s] = "remove"]
+              /\ fin' = [fin EXCEPT ![s] = "closed"]
+              /\ UNCHANGED <<q, pushed, kont>>
+         [] Space /\ s \in Probes ->
+              /\ spc' = [spc EXCEPT ![s] = "remove"]
+              /\ fin' = [fin EXCEPT ![s] = "sent"]
+              /\ UNCHANGED <<q, pushed, kont>>
+         [] Space ->
+              /\ Claim(s, "remove")
+              /\ spc' = [spc EXCEPT ![s] = "pub"]
+              /\ UNCHANGED fin
+         [] OTHER ->
+              /\ spc' = [spc EXCEPT ![s] = IF cpc[s] = "unarmed" THEN "arm" ELSE "tryPark"]
+              /\ UNCHANGED <<q, pushed, kont, fin>>
+    /\ UNCHANGED <<closed, regR, rst, list, isEmpty, st, cr, swn, ntf, cpc, rogue, clpc,
+                   result, completions>>
     /\ UNCHANGED RecvVars
 
-\* CancelOrForward: after the re-check's Pushed ("cof": then notify the
-\* receiver) or Closed ("cofClosed").
-SenderCancelOrForward(s) ==
-    /\ spc[s] \in {"cof", "cofClosed"}
-    /\ LET after == IF spc[s] = "cof" THEN "notify" ELSE "done" IN
-       IF s \in Range(list)
+SenderRemove(s) ==
+    /\ spc[s] = "remove"
+    /\ IF s \in Range(list)
        THEN /\ list' = Unlink(list, s)
             /\ isEmpty' = (list' = <<>>)
-            /\ spc' = [spc EXCEPT ![s] = after]
-       ELSE IF BUG = "woken_after_push_retries" /\ spc[s] = "cof"
-       THEN /\ spc' = [spc EXCEPT ![s] = "retryPush"]
+            /\ Finish(s, fin[s])
+       ELSE /\ IF swn[s]
+               THEN /\ spc' = [spc EXCEPT ![s] = "fwdCheck"]
+                    /\ UNCHANGED <<st, fin, ntf, swn, result, completions>>
+               ELSE Finish(s, fin[s])
             /\ UNCHANGED <<list, isEmpty>>
-       ELSE /\ list' = PopFront(list)
+    /\ UNCHANGED <<q, closed, regR, rst, cr, cpc, kont, rogue, clpc, pushed>>
+    /\ UNCHANGED RecvVars
+
+SenderArm(s) ==
+    /\ spc[s] = "arm"
+    /\ cpc' = [cpc EXCEPT ![s] = IF @ = "unarmed" THEN "armed" ELSE @]
+    /\ spc' = [spc EXCEPT ![s] = "tryPark"]
+    /\ UNCHANGED <<q, closed, regR, rst, list, isEmpty, st, cr, swn, ntf, fin, kont, rogue,
+                   clpc, result, completions, pushed>>
+    /\ UNCHANGED RecvVars
+
+SenderTryPark(s) ==
+    /\ spc[s] = "tryPark"
+    /\ IF st[s] = "running" /\ ~cr[s]
+       THEN /\ st' = [st EXCEPT ![s] = "waiting"]
+            /\ spc' = [spc EXCEPT ![s] = "parked"]
+       ELSE /\ st' = [st EXCEPT ![s] = "running"]
+            /\ spc' = [spc EXCEPT ![s] = "unpark"]
+    /\ UNCHANGED <<q, closed, regR, rst, list, isEmpty, cr, swn, ntf, fin, cpc, kont, rogue,
+                   clpc, result, completions, pushed>>
+    /\ UNCHANGED RecvVars
+
+SenderParkFailed(s) ==
+    /\ spc[s] = "unpark"
+    /\ IF s \in Range(list)
+       THEN /\ list' = Unlink(list, s)
             /\ isEmpty' = (list' = <<>>)
-            /\ spc' = [Woken(spc, FrontSet(list)) EXCEPT ![s] = after]
-    /\ IF spc[s] = "cofClosed" THEN Complete(s, "closed") ELSE UNCHANGED <<result, completions>>
-    /\ UNCHANGED <<q, closed, regR, woken, cancelReq, cpc, clpc, pushed>>
-    /\ UNCHANGED RecvVars
-
-SenderPark(s) ==
-    /\ spc[s] = "park"
-    /\ CASE s \notin Range(list) ->
-              spc' = [spc EXCEPT ![s] = "retry"] /\ UNCHANGED <<list, isEmpty, result, completions>>
-         [] cancelReq[s] ->
-              /\ list' = Unlink(list, s) /\ isEmpty' = (list' = <<>>)
-              /\ spc' = [spc EXCEPT ![s] = "done"] /\ Complete(s, "cancelled")
-         [] OTHER ->
-              spc' = [spc EXCEPT ![s] = "parked"] /\ UNCHANGED <<list, isEmpty, result, completions>>
-    /\ UNCHANGED <<q, closed, regR, woken, cancelReq, cpc, clpc, pushed>> /\ UNCHANGED RecvVars
-
-SenderRetry(s) ==
-    /\ spc[s] = "retry"
-    /\ IF cancelReq[s]
-       THEN spc' = [spc EXCEPT ![s] = "fwdCheck"] /\ Complete(s, "cancelled")
-       ELSE spc' = [spc EXCEPT ![s] = "retryPush"] /\ UNCHANGED <<result, completions>>
-    /\ UNCHANGED <<q, closed, regR, woken, list, isEmpty, cancelReq, cpc, clpc, pushed>>
-    /\ UNCHANGED RecvVars
-
-SenderRetryPush(s) ==
-    /\ spc[s] = "retryPush"
-    /\ TryPushStep(s, "pubRetry", "enqueueFront", "done")
-    /\ UNCHANGED <<closed, regR, woken, list, isEmpty, cancelReq, cpc, clpc>>
-    /\ UNCHANGED RecvVars
-
-SenderEnqueueFront(s) ==
-    /\ spc[s] = "enqueueFront"
-    /\ IF cancelReq[s]
-       THEN /\ spc' = [spc EXCEPT ![s] = "done"] /\ Complete(s, "cancelled")
+            /\ ntf' = [ntf EXCEPT ![s] = FALSE]
+       ELSE /\ ntf' = [ntf EXCEPT ![s] = swn[s]]
             /\ UNCHANGED <<list, isEmpty>>
-       ELSE /\ list' = <<s>> \o list /\ isEmpty' = FALSE
-            /\ spc' = [spc EXCEPT ![s] = "recheck"]
-            /\ UNCHANGED <<result, completions>>
-    /\ UNCHANGED <<q, closed, regR, woken, cancelReq, cpc, clpc, pushed>> /\ UNCHANGED RecvVars
+    /\ spc' = [spc EXCEPT ![s] = "top"]
+    /\ UNCHANGED <<q, closed, regR, rst, st, cr, swn, fin, cpc, kont, rogue, clpc,
+                   result, completions, pushed>>
+    /\ UNCHANGED RecvVars
 
 SenderForwardCheck(s) ==
     /\ spc[s] = "fwdCheck"
-    /\ spc' = [spc EXCEPT ![s] = IF isEmpty THEN "done" ELSE "fwdPop"]
-    /\ UNCHANGED <<q, closed, regR, woken, list, isEmpty, cancelReq, cpc, clpc,
-                   result, completions, pushed>> /\ UNCHANGED RecvVars
+    /\ IF isEmpty
+       THEN Finish(s, fin[s])
+       ELSE /\ spc' = [spc EXCEPT ![s] = "fwdPop"]
+            /\ UNCHANGED <<st, fin, ntf, swn, result, completions>>
+    /\ UNCHANGED <<q, closed, regR, rst, list, isEmpty, cr, cpc, kont, rogue, clpc, pushed>>
+    /\ UNCHANGED RecvVars
 
 SenderForwardPop(s) ==
     /\ spc[s] = "fwdPop"
-    /\ list' = PopFront(list) /\ isEmpty' = (list' = <<>>)
-    /\ spc' = [Woken(spc, FrontSet(list)) EXCEPT ![s] = "done"]
-    /\ UNCHANGED <<q, closed, regR, woken, cancelReq, cpc, clpc, result, completions, pushed>>
+    /\ LET f == FrontSet(list) IN
+       /\ list' = PopFront(list)
+       /\ isEmpty' = (list' = <<>>)
+       /\ st' = [DeliverSt(f) EXCEPT ![s] = "completed"]
+       /\ spc' = [DeliverPc(f) EXCEPT ![s] = "done"]
+       /\ swn' = [DeliverSwn(f) EXCEPT ![s] = FALSE]
+       /\ rogue' = DeliverRogue(f)
+    /\ fin' = [fin EXCEPT ![s] = "none"]
+    /\ ntf' = [DeliverNtf(FrontSet(list)) EXCEPT ![s] = FALSE]
+    /\ Complete(s, fin[s])
+    /\ UNCHANGED <<q, closed, regR, rst, cr, cpc, kont, clpc, pushed>>
     /\ UNCHANGED RecvVars
 
-ForgetWaiter(s) ==
-    /\ BUG = "forgotten_waiter" /\ spc[s] = "retry"
-    /\ spc' = [spc EXCEPT ![s] = "forgotten"]
-    /\ UNCHANGED <<q, closed, regR, woken, list, isEmpty, cancelReq, cpc, clpc,
-                   result, completions, pushed>> /\ UNCHANGED RecvVars
-
 CancelRequest(s) ==
-    /\ s \in Cancellable /\ cpc[s] = "idle" /\ spc[s] \notin {"done", "forgotten"}
-    /\ cancelReq' = [cancelReq EXCEPT ![s] = TRUE]
-    /\ cpc' = [cpc EXCEPT ![s] = "lock"]
-    /\ UNCHANGED <<q, closed, regR, woken, list, isEmpty, spc, clpc,
-                   result, completions, pushed>> /\ UNCHANGED RecvVars
+    /\ cpc[s] = "armed"
+    /\ IF st[s] \in {"completed", "idle"}
+       THEN /\ cpc' = [cpc EXCEPT ![s] = "done"]
+            /\ UNCHANGED cr
+       ELSE /\ cr' = [cr EXCEPT ![s] = TRUE]
+            /\ cpc' = [cpc EXCEPT ![s] = "cancel"]
+    /\ UNCHANGED <<q, closed, regR, rst, list, isEmpty, st, swn, spc, ntf, fin, kont, rogue,
+                   clpc, result, completions, pushed>>
+    /\ UNCHANGED RecvVars
 
 CancelLocked(s) ==
-    /\ cpc[s] = "lock"
+    /\ cpc[s] = "cancel"
     /\ cpc' = [cpc EXCEPT ![s] = "done"]
-    /\ IF s \in Range(list) /\ spc[s] = "parked"
+    /\ IF s \in Range(list)
        THEN /\ list' = Unlink(list, s)
             /\ isEmpty' = (list' = <<>>)
-            /\ spc' = [spc EXCEPT ![s] = "done"]
-            /\ Complete(s, "cancelled")
-       ELSE UNCHANGED <<list, isEmpty, spc, result, completions>>
-    /\ UNCHANGED <<q, closed, regR, woken, cancelReq, clpc, pushed>> /\ UNCHANGED RecvVars
+            /\ swn' = [swn EXCEPT ![s] = FALSE]
+            /\ IF BUG = "cancel_completes_running"
+               THEN \* F1: complete it whatever its state; a Running node's
+                    \* runner runs on
+                    /\ st' = [st EXCEPT ![s] = "completed"]
+                    /\ spc' = IF st[s] = "waiting" THEN [spc EXCEPT ![s] = "done"] ELSE spc
+                    /\ Complete(s, "cancelled")
+                    /\ UNCHANGED <<ntf, rogue>>
+               ELSE /\ st' = [st EXCEPT ![s] = SigState(s)]
+                    /\ spc' = IF st[s] = "waiting" THEN [spc EXCEPT ![s] = "top"] ELSE spc
+                    /\ ntf' = IF st[s] = "waiting" THEN [ntf EXCEPT ![s] = FALSE] ELSE ntf
+                    /\ rogue' = DeliverRogue({s})
+                    /\ UNCHANGED <<result, completions>>
+       ELSE UNCHANGED <<list, isEmpty, swn, st, spc, ntf, rogue, result, completions>>
+    /\ UNCHANGED <<q, closed, regR, rst, cr, fin, kont, clpc, pushed>>
+    /\ UNCHANGED RecvVars
 
 -----------------------------------------------------------------------------
-(* The receiver.  pcs: "tryPop" -> Popped: "nCheck"/"nPop" (NotifyOne);    *)
-(* Empty: "register", "recheck", then "parked" or "unregister"; Closed:    *)
-(* "closed".  A receiver-side Close is "rClose" then NotifyAll ("rCheck",  *)
-(* "rPopAll"), after which it goes on draining.                            *)
+(* The receiver: a loop of ReceiveAsync calls until Closed.  pcs: "tryPop" *)
+(* (the fast path, between two receives); RunReceiver: "register",         *)
+(* "recheck", "tryPark", "parked" (no runner: Waiting), "unregister",      *)
+(* "unregClosed"; AfterPop: "nCheck", "nPop"; "closed" (done).  A          *)
+(* receiver-side Close (between two receives): "rCas", "rRing", "rCheck",  *)
+(* "rPopAll", after which it goes on receiving.                            *)
 
-SendersUnchanged == UNCHANGED <<spc, cancelReq, cpc, result, completions, pushed>>
+SendersUnchanged == UNCHANGED <<st, cr, swn, spc, ntf, fin, cpc, kont, rogue,
+                                result, completions, pushed>>
 
 \* Ring.TryPop: Popped if the head is published; Closed if CLOSED is set and
 \* every claimed position has been consumed; else Empty.
@@ -326,117 +538,201 @@ ReceiverTryPop ==
     /\ CASE PopOutcome = "popped" ->
               /\ received' = Append(received, q[1].m) /\ q' = Tail(q)
               /\ rpc' = "nCheck"
-         [] PopOutcome = "closed" -> rpc' = "closed" /\ UNCHANGED <<q, received>>
-         [] OTHER -> rpc' = "register" /\ UNCHANGED <<q, received>>
-    /\ UNCHANGED <<closed, regR, woken, list, isEmpty, rClosed, clpc>> /\ SendersUnchanged
+              /\ UNCHANGED rst
+         [] PopOutcome = "closed" ->
+              /\ rpc' = "closed"
+              /\ UNCHANGED <<q, received, rst>>
+         [] OTHER ->
+              /\ rst' = "running"
+              /\ rpc' = "register"
+              /\ UNCHANGED <<q, received>>
+    /\ UNCHANGED <<closed, regR, list, isEmpty, rClosed, clpc, winner, closedOnReturn>>
+    /\ SendersUnchanged
 
-\* Arm the waiter (reset its pending wake), then Register's final RMW sets R.
 ReceiverRegister ==
     /\ rpc = "register"
-    /\ regR' = TRUE /\ woken' = FALSE
+    /\ regR' = TRUE
     /\ rpc' = "recheck"
-    /\ UNCHANGED <<q, closed, list, isEmpty, rClosed, clpc, received>> /\ SendersUnchanged
+    /\ UNCHANGED <<q, closed, rst, list, isEmpty, rClosed, clpc, winner, closedOnReturn,
+                   received>>
+    /\ SendersUnchanged
 
 ReceiverRecheck ==
     /\ rpc = "recheck"
     /\ CASE PopOutcome = "popped" ->
               /\ received' = Append(received, q[1].m) /\ q' = Tail(q)
               /\ rpc' = "unregister"
-         [] PopOutcome = "closed" -> rpc' = "unregisterClosed" /\ UNCHANGED <<q, received>>
-         [] OTHER -> rpc' = "parked" /\ UNCHANGED <<q, received>>
-    /\ UNCHANGED <<closed, regR, woken, list, isEmpty, rClosed, clpc>> /\ SendersUnchanged
+         [] PopOutcome = "closed" ->
+              /\ rpc' = "unregClosed"
+              /\ UNCHANGED <<q, received>>
+         [] OTHER ->
+              /\ rpc' = "tryPark"
+              /\ UNCHANGED <<q, received>>
+    /\ UNCHANGED <<closed, regR, rst, list, isEmpty, rClosed, clpc, winner, closedOnReturn>>
+    /\ SendersUnchanged
 
+\* Unregister, then AfterPop (its NotifyOne), then Finish; or Finish Closed.
 ReceiverUnregister ==
-    /\ rpc \in {"unregister", "unregisterClosed"}
+    /\ rpc \in {"unregister", "unregClosed"}
     /\ regR' = FALSE
-    /\ rpc' = IF rpc = "unregisterClosed" THEN "closed"
-              ELSE IF BUG = "slow_pop_skips_notify_one" THEN "tryPop" ELSE "nCheck"
-    /\ UNCHANGED <<q, closed, woken, list, isEmpty, rClosed, clpc, received>> /\ SendersUnchanged
+    /\ LET next == CASE rpc = "unregClosed" -> "closed"
+                      [] BUG = "slow_pop_skips_notify_one" -> "tryPop"
+                      [] OTHER -> "nCheck"
+       IN /\ rpc' = next
+          /\ rst' = IF next = "nCheck" THEN rst ELSE "idle"
+    /\ UNCHANGED <<q, closed, list, isEmpty, rClosed, clpc, winner, closedOnReturn, received>>
+    /\ SendersUnchanged
 
-\* After a wake: register again, then retry (design doc §2, §4).
-ReceiverWoken ==
-    /\ rpc = "parked" /\ woken
-    /\ woken' = FALSE
-    /\ rpc' = "register"
-    /\ UNCHANGED <<q, closed, regR, list, isEmpty, rClosed, clpc, received>> /\ SendersUnchanged
+\* TryPark: Running -> Waiting (no runner until a wake); it fails if a wake
+\* arrived since the re-check (Notified -> Running) and the loop registers
+\* again and re-checks.
+ReceiverTryPark ==
+    /\ rpc = "tryPark"
+    /\ IF rst = "running"
+       THEN /\ rst' = "waiting"
+            /\ rpc' = "parked"
+       ELSE /\ rst' = "running"
+            /\ rpc' = "register"
+    /\ UNCHANGED <<q, closed, regR, list, isEmpty, rClosed, clpc, winner, closedOnReturn,
+                   received>>
+    /\ SendersUnchanged
 
-\* NotifyOne after every successful pop.
+\* AfterPop: Fence(SeqCst); NotifyOneAfterFence.  Then the receive is over
+\* (RO.Finish: the waiter is Completed, then Idle once its result is read).
 ReceiverNotifyCheck ==
     /\ rpc = "nCheck"
-    /\ rpc' = IF isEmpty THEN "tryPop" ELSE "nPop"
-    /\ UNCHANGED <<q, closed, regR, woken, list, isEmpty, rClosed, clpc, received>> /\ SendersUnchanged
+    /\ IF isEmpty
+       THEN /\ rpc' = "tryPop"
+            /\ rst' = "idle"
+       ELSE /\ rpc' = "nPop"
+            /\ UNCHANGED rst
+    /\ UNCHANGED <<q, closed, regR, list, isEmpty, rClosed, clpc, winner, closedOnReturn,
+                   received>>
+    /\ SendersUnchanged
 
 ReceiverNotifyPop ==
     /\ rpc = "nPop"
-    /\ list' = PopFront(list) /\ isEmpty' = (list' = <<>>)
-    /\ spc' = Woken(spc, FrontSet(list))
+    /\ LET f == FrontSet(list) IN
+       /\ list' = PopFront(list)
+       /\ isEmpty' = (list' = <<>>)
+       /\ st' = DeliverSt(f)
+       /\ spc' = DeliverPc(f)
+       /\ ntf' = DeliverNtf(f)
+       /\ swn' = DeliverSwn(f)
+       /\ rogue' = DeliverRogue(f)
     /\ rpc' = "tryPop"
-    /\ UNCHANGED <<q, closed, regR, woken, rClosed, clpc, received, cancelReq, cpc,
-                   result, completions, pushed>>
+    /\ rst' = "idle"
+    /\ UNCHANGED <<q, closed, regR, rClosed, clpc, winner, closedOnReturn, received,
+                   cr, fin, cpc, kont, result, completions, pushed>>
 
-\* Receiver-side Close(), between two receives: Ring.Close(); NotifyAll().
-ReceiverClose ==
+\* MpscReceiver.Close between two receives: BCC.Close.
+ReceiverCloseCas ==
     /\ rpc = "tryPop" /\ ~rClosed
-    /\ closed' = TRUE /\ rClosed' = TRUE
-    /\ rpc' = "rCheck"
-    /\ UNCHANGED <<q, regR, woken, list, isEmpty, clpc, received>> /\ SendersUnchanged
+    /\ rClosed' = TRUE
+    /\ winner' = IF winner = "none" THEN "receiver" ELSE winner
+    /\ rpc' = "rRing"
+    /\ UNCHANGED <<q, closed, regR, rst, list, isEmpty, clpc, closedOnReturn, received>>
+    /\ SendersUnchanged
+
+ReceiverCloseRing ==
+    /\ rpc = "rRing"
+    /\ closed' = (closed \/ winner = "receiver" \/ BUG /= "loser_skips_ring_close")
+    /\ rpc' = IF winner = "receiver" THEN "rCheck" ELSE "tryPop"
+    /\ closedOnReturn' = (closedOnReturn \/ (winner /= "receiver" /\ ~closed'))
+    /\ UNCHANGED <<q, regR, rst, list, isEmpty, rClosed, clpc, winner, received>>
+    /\ SendersUnchanged
 
 ReceiverCloseCheck ==
     /\ rpc = "rCheck"
     /\ rpc' = IF isEmpty \/ BUG = "close_skips_notify_all" THEN "tryPop" ELSE "rPopAll"
-    /\ UNCHANGED <<q, closed, regR, woken, list, isEmpty, rClosed, clpc, received>> /\ SendersUnchanged
+    /\ UNCHANGED <<q, closed, regR, rst, list, isEmpty, rClosed, clpc, winner, closedOnReturn,
+                   received>>
+    /\ SendersUnchanged
 
 ReceiverCloseNotifyAll ==
     /\ rpc = "rPopAll"
-    /\ list' = <<>> /\ isEmpty' = TRUE
-    /\ spc' = Woken(spc, Range(list))
+    /\ LET f == Range(list) IN
+       /\ list' = <<>>
+       /\ isEmpty' = TRUE
+       /\ st' = DeliverSt(f)
+       /\ spc' = DeliverPc(f)
+       /\ ntf' = DeliverNtf(f)
+       /\ swn' = DeliverSwn(f)
+       /\ rogue' = DeliverRogue(f)
     /\ rpc' = "tryPop"
-    /\ UNCHANGED <<q, closed, regR, woken, rClosed, clpc, received, cancelReq, cpc,
-                   result, completions, pushed>>
+    /\ UNCHANGED <<q, closed, regR, rst, rClosed, clpc, winner, closedOnReturn, received,
+                   cr, fin, cpc, kont, result, completions, pushed>>
 
 -----------------------------------------------------------------------------
-(* Sender-side Close(): Ring.Close(); ReceiverWaker.Notify(); NotifyAll(). *)
+(* A Close() on another thread: BCC.Close.  The winner of the completion   *)
+(* CAS closes the ring, notifies the receiver and wakes every blocked      *)
+(* sender; a loser only closes the ring (so the channel is closed when any *)
+(* Close returns).                                                         *)
 
 CloserUnchanged == UNCHANGED <<q, rpc, rClosed, received>>
 
-CloseRing ==
+CloseCas ==
     /\ clpc = "open"
-    /\ closed' = TRUE
-    /\ clpc' = IF BUG = "close_skips_receiver_notify" THEN "check" ELSE "notify"
-    /\ UNCHANGED <<regR, woken, list, isEmpty>> /\ SendersUnchanged /\ CloserUnchanged
+    /\ winner' = IF winner = "none" THEN "sender" ELSE winner
+    /\ clpc' = "ring"
+    /\ UNCHANGED <<closed, regR, rst, list, isEmpty, closedOnReturn>>
+    /\ SendersUnchanged /\ CloserUnchanged
+
+CloseRing ==
+    /\ clpc = "ring"
+    /\ closed' = (closed \/ winner = "sender" \/ BUG /= "loser_skips_ring_close")
+    /\ clpc' = CASE winner /= "sender" -> "done"
+                 [] BUG = "close_skips_receiver_notify" -> "check"
+                 [] OTHER -> "notify"
+    /\ closedOnReturn' = (closedOnReturn \/ (winner /= "sender" /\ ~closed'))
+    /\ UNCHANGED <<regR, rst, list, isEmpty, winner>>
+    /\ SendersUnchanged /\ CloserUnchanged
 
 CloseNotify ==
     /\ clpc = "notify"
     /\ regR' = FALSE
     /\ clpc' = IF regR THEN "wake" ELSE "check"
-    /\ UNCHANGED <<closed, woken, list, isEmpty>> /\ SendersUnchanged /\ CloserUnchanged
+    /\ UNCHANGED <<closed, rst, list, isEmpty, winner, closedOnReturn>>
+    /\ SendersUnchanged /\ CloserUnchanged
 
 CloseWake ==
     /\ clpc = "wake"
-    /\ woken' = TRUE
+    /\ rst' = CASE rst = "waiting" -> "running"
+                [] rst = "running" /\ BUG /= "receiver_wake_lost_if_running" -> "notified"
+                [] OTHER -> rst
+    /\ rpc' = IF rst = "waiting" THEN "register" ELSE rpc
     /\ clpc' = "check"
-    /\ UNCHANGED <<closed, regR, list, isEmpty>> /\ SendersUnchanged /\ CloserUnchanged
+    /\ UNCHANGED <<q, closed, regR, list, isEmpty, rClosed, received, winner, closedOnReturn>>
+    /\ SendersUnchanged
 
 CloseNotifyCheck ==
     /\ clpc = "check"
     /\ clpc' = IF isEmpty \/ BUG = "close_skips_notify_all" THEN "done" ELSE "popAll"
-    /\ UNCHANGED <<closed, regR, woken, list, isEmpty>> /\ SendersUnchanged /\ CloserUnchanged
+    /\ UNCHANGED <<closed, regR, rst, list, isEmpty, winner, closedOnReturn>>
+    /\ SendersUnchanged /\ CloserUnchanged
 
 CloseNotifyAll ==
     /\ clpc = "popAll"
-    /\ list' = <<>> /\ isEmpty' = TRUE
-    /\ spc' = Woken(spc, Range(list))
+    /\ LET f == Range(list) IN
+       /\ list' = <<>>
+       /\ isEmpty' = TRUE
+       /\ st' = DeliverSt(f)
+       /\ spc' = DeliverPc(f)
+       /\ ntf' = DeliverNtf(f)
+       /\ swn' = DeliverSwn(f)
+       /\ rogue' = DeliverRogue(f)
     /\ clpc' = "done"
-    /\ UNCHANGED <<closed, regR, woken, cancelReq, cpc, result, completions, pushed>>
+    /\ UNCHANGED <<closed, regR, rst, winner, closedOnReturn, cr, fin, cpc, kont,
+                   result, completions, pushed>>
     /\ CloserUnchanged
 
 -----------------------------------------------------------------------------
 
-\* The end: every send completed, every cancellation and close finished,
+\* The end: every call completed, every cancellation and close finished,
 \* and the receiver either saw Closed or waits on an empty, open channel.
 Terminated ==
-    /\ \A s \in Senders : spc[s] \in {"done", "forgotten"}
-    /\ \A s \in Senders : cpc[s] \in {"idle", "done"}
+    /\ \A s \in Senders : spc[s] \in {"done", "forgotten"} /\ ~rogue[s]
+    /\ \A s \in Senders : cpc[s] \in {"never", "unarmed", "armed", "done"}
     /\ clpc \in {"open", "done", "never"}
     /\ \/ rpc = "closed"
        \/ rpc = "parked" /\ q = <<>> /\ ~closed
@@ -445,14 +741,16 @@ Terminated ==
 Next ==
     \/ \E s \in Senders :
           \/ SenderTryPush(s) \/ SenderPublish(s) \/ SenderNotify(s) \/ SenderWake(s)
-          \/ SenderEnqueue(s) \/ SenderRecheck(s) \/ SenderCancelOrForward(s)
-          \/ SenderPark(s) \/ SenderRetry(s) \/ SenderRetryPush(s)
-          \/ SenderEnqueueFront(s) \/ SenderForwardCheck(s) \/ SenderForwardPop(s)
-          \/ ForgetWaiter(s) \/ CancelRequest(s) \/ CancelLocked(s)
+          \/ SenderExecute(s) \/ ForgetWaiter(s) \/ RogueRun(s)
+          \/ SenderCheckCancel(s) \/ SenderAttempt(s) \/ SenderEnqueue(s)
+          \/ SenderRecheck(s) \/ SenderRemove(s) \/ SenderArm(s)
+          \/ SenderTryPark(s) \/ SenderParkFailed(s)
+          \/ SenderForwardCheck(s) \/ SenderForwardPop(s)
+          \/ CancelRequest(s) \/ CancelLocked(s)
     \/ ReceiverTryPop \/ ReceiverRegister \/ ReceiverRecheck \/ ReceiverUnregister
-    \/ ReceiverWoken \/ ReceiverNotifyCheck \/ ReceiverNotifyPop
-    \/ ReceiverClose \/ ReceiverCloseCheck \/ ReceiverCloseNotifyAll
-    \/ CloseRing \/ CloseNotify \/ CloseWake \/ CloseNotifyCheck \/ CloseNotifyAll
+    \/ ReceiverTryPark \/ ReceiverNotifyCheck \/ ReceiverNotifyPop
+    \/ ReceiverCloseCas \/ ReceiverCloseRing \/ ReceiverCloseCheck \/ ReceiverCloseNotifyAll
+    \/ CloseCas \/ CloseRing \/ CloseNotify \/ CloseWake \/ CloseNotifyCheck \/ CloseNotifyAll
     \/ Terminated
 
 Spec == Init /\ [][Next]_vars
@@ -460,19 +758,28 @@ Spec == Init /\ [][Next]_vars
 -----------------------------------------------------------------------------
 (* Invariants *)
 
-SenderPcs == {"start", "pub", "pubCof", "pubRetry", "notify", "wake", "enqueue", "recheck", "cof", "cofClosed", "park", "parked",
-              "retry", "retryPush", "enqueueFront", "fwdCheck", "fwdPop", "forgotten", "done"}
+SenderPcs == {"start", "pub", "notify", "wake", "dispatched", "top", "attempt",
+              "enqueue", "recheck", "remove", "arm", "tryPark", "unpark", "parked",
+              "fwdCheck", "fwdPop", "forgotten", "done"}
 
 TypeOK ==
     /\ q \in Seq([m : Msgs, pub : BOOLEAN]) /\ Len(q) <= C
-    /\ closed \in BOOLEAN /\ regR \in BOOLEAN /\ woken \in BOOLEAN
+    /\ closed \in BOOLEAN /\ regR \in BOOLEAN
+    /\ rst \in {"idle", "running", "waiting", "notified"}
     /\ list \in Seq(Senders) /\ isEmpty \in BOOLEAN
-    /\ spc \in [Senders -> SenderPcs]
-    /\ cancelReq \in [Senders -> BOOLEAN] /\ cpc \in [Senders -> {"idle", "lock", "done"}]
-    /\ rpc \in {"tryPop", "register", "recheck", "unregister", "unregisterClosed", "parked",
-                "nCheck", "nPop", "rCheck", "rPopAll", "closed"}
+    /\ st \in [Senders -> {"idle", "running", "waiting", "notified", "completed"}]
+    /\ cr \in [Senders -> BOOLEAN] /\ swn \in [Senders -> BOOLEAN]
+    /\ spc \in [Senders -> SenderPcs] /\ ntf \in [Senders -> BOOLEAN]
+    /\ fin \in [Senders -> {"none", "sent", "closed", "cancelled"}]
+    /\ cpc \in [Senders -> {"never", "unarmed", "armed", "cancel", "done"}]
+    /\ kont \in [Senders -> {"none", "fast", "finish", "remove"}]
+    /\ rogue \in [Senders -> BOOLEAN]
+    /\ rpc \in {"tryPop", "register", "recheck", "tryPark", "parked", "unregister",
+                "unregClosed", "nCheck", "nPop", "rRing", "rCheck", "rPopAll", "closed"}
     /\ rClosed \in BOOLEAN
-    /\ clpc \in {"open", "notify", "wake", "check", "popAll", "done", "never"}
+    /\ clpc \in {"open", "ring", "notify", "wake", "check", "popAll", "done", "never"}
+    /\ winner \in {"none", "sender", "receiver"}
+    /\ closedOnReturn \in BOOLEAN
     /\ received \in Seq(Msgs)
     /\ result \in [Senders -> {"none", "sent", "closed", "cancelled"}]
     /\ completions \in [Senders -> 0..2] /\ pushed \in [Senders -> 0..2]
@@ -487,38 +794,53 @@ DeliveredBeforeClosed ==
         /\ \A s \in Senders : pushed[s] > 0 => s \in Range(received)
         /\ \A i \in 1..Prefill : NS + i \in Range(received)
 
-\* Each send completes at most once, Sent exactly when its message entered
-\* the ring.  Together with NoDuplicate, DeliveredBeforeClosed and deadlock
-\* freedom (a message left in the ring at the end is a deadlock: Terminated
-\* requires an empty ring), every successfully sent message is received
-\* exactly once, or the receiver saw Closed after all of them.
+\* Each call completes once, Sent exactly when its message entered the ring
+\* (a probe never pushes), Cancelled only when requested.  Together with
+\* NoDuplicate, DeliveredBeforeClosed and deadlock freedom (a message left
+\* in the ring at the end is a deadlock: Terminated requires an empty ring
+\* unless the receiver saw Closed, which DeliveredBeforeClosed covers), every
+\* successfully sent message is received exactly once, or the receiver saw
+\* Closed after all of them.
 SendOutcomeExact ==
     \A s \in Senders :
         /\ completions[s] <= 1 /\ pushed[s] <= 1
         /\ result[s] \in {"closed", "cancelled"} => pushed[s] = 0
-        /\ result[s] = "sent" => pushed[s] = 1
+        /\ (result[s] = "sent" /\ s \notin Probes) => pushed[s] = 1
+        /\ s \in Probes => pushed[s] = 0
+        /\ result[s] = "cancelled" => cr[s]
+
+\* When a Close() returns, the channel is closed (MpscSender.Close's and
+\* MpscReceiver.Close's contract: a send that starts afterwards fails).
+ClosedOnReturn == ~closedOnReturn
+
+\* A Waiting sender node is listed, and a listed node is live (as in
+\* SenderWaiter.tla: NoOrphanedWaiter, NoDanglingWaiter).
+WaitersListed ==
+    /\ \A s \in Senders : st[s] = "waiting" => s \in Range(list)
+    /\ \A s \in Range(list) : st[s] \in {"running", "waiting"} /\ result[s] = "none"
 
 \* Nothing in flight: no sender between its push and the end of its Notify,
-\* inside the waiter list or forwarding; no cancellation or close running;
-\* the receiver not between a pop and the end of its NotifyOne, nor inside
-\* NotifyAll.
-SendersQuiet == \A s \in Senders : spc[s] \in {"start", "parked", "forgotten", "done"}
+\* inside the waiter list or forwarding; no second runner; no cancellation
+\* or close running; the receiver not between a pop and the end of its
+\* NotifyOne, nor inside Close.
+SendersQuiet == \A s \in Senders : spc[s] \in {"start", "parked", "forgotten", "done"} /\ ~rogue[s]
 Quiet ==
     /\ SendersQuiet
-    /\ \A s \in Senders : cpc[s] \in {"idle", "done"}
+    /\ \A s \in Senders : cpc[s] \in {"never", "unarmed", "armed", "done"}
     /\ clpc \in {"open", "done", "never"}
-    /\ rpc \notin {"unregister", "nCheck", "nPop", "rCheck", "rPopAll"}
+    /\ rpc \notin {"unregister", "unregClosed", "nCheck", "nPop", "rRing", "rCheck", "rPopAll"}
 
-\* No lost wake-up of the receiver: it never waits, un-woken, while a
-\* published message (or Closed) is there for it and nothing is in flight.
+\* No lost wake-up of the receiver: it never waits (Waiting: no runner, no
+\* wake since it parked) while a published message (or Closed) is there for
+\* it and nothing is in flight.
 NoLostWakeup ==
-    ~ /\ rpc = "parked" /\ ~woken /\ Quiet
-      /\ (PopOutcome /= "empty")
+    ~ /\ rpc = "parked" /\ Quiet
+      /\ PopOutcome /= "empty"
 
 \* No stranded sender: no live sender waits in the list while a slot is
 \* free (or the channel is closed) and nothing is in flight.
 NoStrandedWaiter ==
     ~ /\ Quiet
-      /\ \E s \in Range(list) : spc[s] = "parked"
+      /\ \E s \in Range(list) : st[s] = "waiting"
       /\ (Len(q) < C \/ closed)
 =============================================================================

@@ -16,28 +16,44 @@
 (* The arithmetic is the real one: capacity C, P = next power of two >= C, *)
 (* CLOSED = P, one lap = 2P, positions lap*2P + index.  enqueuePos is ONE  *)
 (* variable that carries the CLOSED bit, like the C# AtomicInt64.          *)
+(* dequeuePos is an AtomicInt64 too (all accesses Relaxed): only the       *)
+(* consumer writes it, and other threads read it (IsDrained, Count), so    *)
+(* its store is a step of its own; the consumer's own load of it is local  *)
+(* and folded into the stamp load.                                         *)
 (*                                                                         *)
-(* Actions and the C# they model (src/Channels/Mpsc/Ring.cs, Ring<T>):     *)
-(*   ProducerLoadEnq(p)   TryPush: pos := enqueuePos.Load(Relaxed)         *)
+(* Actions and the C# that implements them (src/Channels/Mpsc/Ring.cs,     *)
+(* Ring<T>; the positions live in RingPositions):                          *)
+(*   ProducerLoadEnq(p)   TryPush: pos := EnqueuePos.Load(Relaxed)         *)
 (*   ProducerLoadStamp(p) TryPush loop top: the CLOSED test on pos, then   *)
 (*                        stamp := slot.Stamp.Load(Acquire) and the        *)
 (*                        d = stamp - pos decision (Full when d < 0)       *)
-(*   ProducerCas(p)       enqueuePos.CompareExchange(pos, Next(pos))       *)
-(*   ProducerReload(p)    the d > 0 branch: pos := enqueuePos.Load(Relaxed) *)
-(*   ProducerWriteValue(p) slot.Value.Write(item)                          *)
-(*   ProducerPublish(p)   slot.Stamp.Store(stamp + 1, Release); Pushed     *)
-(*   ConsumerLoadStamp    TryPop: dq := dequeuePos.Read(); stamp :=        *)
-(*                        slot.Stamp.Load(Acquire); if full,               *)
-(*                        dequeuePos.Write(Next(dq))                       *)
-(*   ConsumerReadValue    item := slot.Value.Read(); slot.Value.Write(default)*)
-(*   ConsumerFreeSlot     slot.Stamp.Store(dq + 2P, Release); Popped       *)
-(*   ConsumerCheckClosed  enqueuePos.Load(Relaxed) == (dq | CLOSED) ?      *)
-(*                        Closed : Empty                                   *)
-(*   Close                Close(): enqueuePos.FetchOr(CLOSED)              *)
+(*   ProducerCas(p)       TryPush: EnqueuePos.CompareExchange(pos,         *)
+(*                        Next(pos)) (failure: pos := observed)            *)
+(*   ProducerReload(p)    TryPush, d > 0: pos := EnqueuePos.Load(Relaxed)  *)
+(*   ProducerWriteValue(p) TryPush: slot.Value.Write(item)                 *)
+(*   ProducerPublish(p)   TryPush: slot.Stamp.Store(stamp + 1, Release);   *)
+(*                        Pushed                                           *)
+(*   ConsumerLoadStamp    TryPop: dq := DequeuePos.Load(Relaxed); stamp := *)
+(*                        slot.Stamp.Load(Acquire); full iff stamp = dq+1  *)
+(*   ConsumerAdvance      TryPop: DequeuePos.Store(Next(dq), Relaxed)      *)
+(*   ConsumerReadValue    TryPop: item := slot.Value.Read();               *)
+(*                        slot.Value.Write(default)                        *)
+(*   ConsumerFreeSlot     TryPop: slot.Stamp.Store(dq + 2P, Release);      *)
+(*                        Popped                                           *)
+(*   ConsumerCheckClosed  TryPop, not full: EnqueuePos.Load(Relaxed) ==    *)
+(*                        (dq | CLOSED) ? Closed : Empty                   *)
+(*   Close                Close(): EnqueuePos.FetchOr(CLOSED, Relaxed)     *)
+(*   ObserverLoadDq       IsDrained (any thread; BoundedChannelCore.Close  *)
+(*                        and AfterPop): dq := DequeuePos.Load(Relaxed)    *)
+(*   ObserverLoadEnq      IsDrained: EnqueuePos.Load(Relaxed) == (dq |     *)
+(*                        CLOSED)                                          *)
+(* TryPeek and ProbeSpace are TryPop's and TryPush's loads without the     *)
+(* writes (no new interleaving); Count is a clamped snapshot that decides  *)
+(* nothing.                                                                *)
 (*                                                                         *)
 (* BUG selects a deliberately broken variant (a negative control that the  *)
 (* runner expects to FAIL; see manifest.json):                             *)
-(*   "none"                  the protocol of the design doc                *)
+(*   "none"                  the protocol (Ring.cs)                        *)
 (*   "cas_ignores_closed"    the claim compares only the position, as if   *)
 (*                           CLOSED lived in a separate flag that was      *)
 (*                           tested before the CAS  -> NoClaimAfterClose   *)
@@ -54,6 +70,8 @@
 (*   "two_consumers"         break the single-consumer precondition (what  *)
 (*                           the receive guard in BoundedChannelCore       *)
 (*                           prevents)             -> PerProducerFIFO      *)
+(*   "drained_ignores_closed" IsDrained compares the positions without the *)
+(*                           CLOSED bit            -> DrainedExact         *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences, FiniteSets
 
@@ -61,12 +79,14 @@ CONSTANTS
     C,          \* capacity (number of slots), >= 1
     NP,         \* number of producers
     Pushes,     \* messages each producer tries to push, in order 1..Pushes
+    Observer,   \* whether a thread calls IsDrained (until it answers true)
     BUG         \* "none" or the name of a negative control (see above)
 
-ASSUME C \in 1..16 /\ NP \in 1..4 /\ Pushes \in 1..4
+ASSUME C \in 1..16 /\ NP \in 1..4 /\ Pushes \in 1..4 /\ Observer \in BOOLEAN
 ASSUME BUG \in {"none", "cas_ignores_closed", "stamp_before_value",
                 "pop_frees_before_read", "claim_when_full",
-                "closed_ignores_inflight", "two_consumers"}
+                "closed_ignores_inflight", "two_consumers",
+                "drained_ignores_closed"}
 
 Producers == 1..NP
 Consumers == IF BUG = "two_consumers" THEN 1..2 ELSE 1..1
@@ -90,7 +110,7 @@ Slots == 0..(C - 1)
 
 VARIABLES
     enqueuePos,     \* AtomicInt64: next position to claim, with the CLOSED bit
-    dequeuePos,     \* Cell<long>: next position to pop (consumer-owned)
+    dequeuePos,     \* AtomicInt64: next position to pop (written by the consumer only)
     stamp,          \* stamp[i]: slot i's AtomicInt64 Stamp
     val,            \* val[i]: slot i's Cell<T> Value (NoMsg = default)
     ppc,            \* producer program counter
@@ -100,10 +120,12 @@ VARIABLES
     cpc,            \* consumer program counter
     cdq,            \* consumer local: dq of the pop in progress
     received,       \* ghost: every value popped, in pop order
-    claimAfterClose \* ghost: a claim (successful CAS) saw the CLOSED bit set
+    claimAfterClose,\* ghost: a claim (successful CAS) saw the CLOSED bit set
+    opc,            \* IsDrained caller's program counter
+    odq             \* its local dq
 
 vars == <<enqueuePos, dequeuePos, stamp, val, ppc, lpos, lstamp, sent,
-          cpc, cdq, received, claimAfterClose>>
+          cpc, cdq, received, claimAfterClose, opc, odq>>
 
 Init ==
     /\ enqueuePos = 0
@@ -118,6 +140,8 @@ Init ==
     /\ cdq = [c \in Consumers |-> 0]
     /\ received = <<>>
     /\ claimAfterClose = FALSE
+    /\ opc = IF Observer THEN "loadDq" ELSE "never"
+    /\ odq = 0
 
 Msg(p) == <<p, sent[p] + 1>>     \* the message producer p is pushing
 
@@ -131,7 +155,7 @@ ProducerLoadEnq(p) ==
     /\ lpos' = [lpos EXCEPT ![p] = enqueuePos]
     /\ ppc' = [ppc EXCEPT ![p] = "loadStamp"]
     /\ UNCHANGED <<enqueuePos, dequeuePos, stamp, val, lstamp, sent, cpc, cdq,
-                   received, claimAfterClose>>
+                   received, claimAfterClose, opc, odq>>
 
 \* Loop top.  The CLOSED test is local (on pos); then the stamp load.
 ProducerLoadStamp(p) ==
@@ -147,7 +171,7 @@ ProducerLoadStamp(p) ==
                      ELSE IF d < 0 THEN "idle"               \* return Full
                      ELSE "reload"]                           \* claimed by another
     /\ UNCHANGED <<enqueuePos, dequeuePos, stamp, val, lpos, sent, cpc, cdq,
-                   received, claimAfterClose>>
+                   received, claimAfterClose, opc, odq>>
 
 \* The CAS compares the WHOLE word, CLOSED included: a close that lands
 \* between the load and the CAS makes it fail.
@@ -168,14 +192,14 @@ ProducerCas(p) ==
           ELSE /\ lpos' = [lpos EXCEPT ![p] = enqueuePos]   \* pos := observed
                /\ ppc' = [ppc EXCEPT ![p] = "loadStamp"]
                /\ UNCHANGED <<enqueuePos, claimAfterClose>>
-    /\ UNCHANGED <<dequeuePos, stamp, val, lstamp, sent, cpc, cdq, received>>
+    /\ UNCHANGED <<dequeuePos, stamp, val, lstamp, sent, cpc, cdq, received, opc, odq>>
 
 ProducerReload(p) ==
     /\ ppc[p] = "reload"
     /\ lpos' = [lpos EXCEPT ![p] = enqueuePos]
     /\ ppc' = [ppc EXCEPT ![p] = "loadStamp"]
     /\ UNCHANGED <<enqueuePos, dequeuePos, stamp, val, lstamp, sent, cpc, cdq,
-                   received, claimAfterClose>>
+                   received, claimAfterClose, opc, odq>>
 
 \* Pushed is returned by whichever of WriteValue / Publish comes last.
 ProducerWriteValue(p) ==
@@ -187,7 +211,7 @@ ProducerWriteValue(p) ==
        ELSE /\ ppc' = [ppc EXCEPT ![p] = "publish"]
             /\ UNCHANGED sent
     /\ UNCHANGED <<enqueuePos, dequeuePos, stamp, lpos, lstamp, cpc, cdq,
-                   received, claimAfterClose>>
+                   received, claimAfterClose, opc, odq>>
 
 ProducerPublish(p) ==
     /\ ppc[p] = "publish"
@@ -198,25 +222,31 @@ ProducerPublish(p) ==
        ELSE /\ ppc' = [ppc EXCEPT ![p] = "idle"]
             /\ sent' = [sent EXCEPT ![p] = @ + 1]
     /\ UNCHANGED <<enqueuePos, dequeuePos, val, lpos, lstamp, cpc, cdq,
-                   received, claimAfterClose>>
+                   received, claimAfterClose, opc, odq>>
 
 -----------------------------------------------------------------------------
 (* The consumer: TryPop -> Popped | Empty | Closed, called in a loop until *)
-(* it returns Closed.  dequeuePos is a plain cell only the consumer uses,  *)
-(* so advancing it is folded into the stamp load that decides to pop.     *)
+(* it returns Closed.  Only the consumer writes dequeuePos, so its own     *)
+(* load of it is folded into the stamp load; the store that advances it is *)
+(* a step (IsDrained reads it from another thread).                        *)
 
 ConsumerLoadStamp(c) ==
     /\ cpc[c] = "idle"
     /\ LET dq == dequeuePos IN
        /\ cdq' = [cdq EXCEPT ![c] = dq]
-       /\ IF stamp[Index(dq)] = dq + 1
-          THEN /\ dequeuePos' = Next(dq)
-               /\ cpc' = [cpc EXCEPT ![c] =
-                     IF BUG = "pop_frees_before_read" THEN "free" ELSE "read"]
-          ELSE /\ cpc' = [cpc EXCEPT ![c] = "checkClosed"]
-               /\ UNCHANGED dequeuePos
-    /\ UNCHANGED <<enqueuePos, stamp, val, ppc, lpos, lstamp, sent, received,
-                   claimAfterClose>>
+       /\ cpc' = [cpc EXCEPT ![c] =
+             IF stamp[Index(dq)] = dq + 1 THEN "advance" ELSE "checkClosed"]
+    /\ UNCHANGED <<enqueuePos, dequeuePos, stamp, val, ppc, lpos, lstamp, sent, received,
+                   claimAfterClose, opc, odq>>
+
+\* With two consumers (control only) each stores its own Next(dq).
+ConsumerAdvance(c) ==
+    /\ cpc[c] = "advance"
+    /\ dequeuePos' = Next(cdq[c])
+    /\ cpc' = [cpc EXCEPT ![c] =
+          IF BUG = "pop_frees_before_read" THEN "free" ELSE "read"]
+    /\ UNCHANGED <<enqueuePos, stamp, val, ppc, lpos, lstamp, sent, cdq, received,
+                   claimAfterClose, opc, odq>>
 
 ConsumerReadValue(c) ==
     /\ cpc[c] = "read"
@@ -225,7 +255,7 @@ ConsumerReadValue(c) ==
     /\ cpc' = [cpc EXCEPT ![c] =
           IF BUG = "pop_frees_before_read" THEN "idle" ELSE "free"]
     /\ UNCHANGED <<enqueuePos, dequeuePos, stamp, ppc, lpos, lstamp, sent, cdq,
-                   claimAfterClose>>
+                   claimAfterClose, opc, odq>>
 
 ConsumerFreeSlot(c) ==
     /\ cpc[c] = "free"
@@ -233,7 +263,7 @@ ConsumerFreeSlot(c) ==
     /\ cpc' = [cpc EXCEPT ![c] =
           IF BUG = "pop_frees_before_read" THEN "read" ELSE "idle"]
     /\ UNCHANGED <<enqueuePos, dequeuePos, val, ppc, lpos, lstamp, sent, cdq,
-                   received, claimAfterClose>>
+                   received, claimAfterClose, opc, odq>>
 
 \* Closed only when the whole word equals dq | CLOSED: closed AND every
 \* claimed position consumed.  A claimed-but-unpublished push reads Empty.
@@ -244,20 +274,39 @@ ConsumerCheckClosed(c) ==
                           ELSE enqueuePos = WithClosed(cdq[c])
        IN cpc' = [cpc EXCEPT ![c] = IF isClosedNow THEN "closed" ELSE "idle"]
     /\ UNCHANGED <<enqueuePos, dequeuePos, stamp, val, ppc, lpos, lstamp, sent,
-                   cdq, received, claimAfterClose>>
+                   cdq, received, claimAfterClose, opc, odq>>
 
 \* Close() from either side: one FetchOr.  (Closing twice is a no-op.)
 Close ==
     /\ ~IsClosed(enqueuePos)
     /\ enqueuePos' = WithClosed(enqueuePos)
     /\ UNCHANGED <<dequeuePos, stamp, val, ppc, lpos, lstamp, sent, cpc, cdq,
+                   received, claimAfterClose, opc, odq>>
+
+\* IsDrained, called from any thread until it answers true (Close calls it
+\* once, AfterPop after every pop; looping covers every such moment).
+ObserverLoadDq ==
+    /\ opc = "loadDq"
+    /\ odq' = dequeuePos
+    /\ opc' = "loadEnq"
+    /\ UNCHANGED <<enqueuePos, dequeuePos, stamp, val, ppc, lpos, lstamp, sent, cpc, cdq,
                    received, claimAfterClose>>
+
+ObserverLoadEnq ==
+    /\ opc = "loadEnq"
+    /\ LET drained == IF BUG = "drained_ignores_closed"
+                      THEN WithoutClosed(enqueuePos) = odq
+                      ELSE enqueuePos = WithClosed(odq)
+       IN opc' = IF drained THEN "drained" ELSE "loadDq"
+    /\ UNCHANGED <<enqueuePos, dequeuePos, stamp, val, ppc, lpos, lstamp, sent, cpc, cdq,
+                   received, claimAfterClose, odq>>
 
 \* Every consumer saw Closed and every producer finished: stutter, so that
 \* the checker's deadlock detection reports only real stuck states.
 Terminated ==
     /\ \A c \in Consumers : cpc[c] = "closed"
     /\ \A p \in Producers : ppc[p] = "closed" \/ (ppc[p] = "idle" /\ sent[p] = Pushes)
+    /\ opc \in {"never", "drained"}
     /\ UNCHANGED vars
 
 Next ==
@@ -265,9 +314,10 @@ Next ==
           \/ ProducerLoadEnq(p) \/ ProducerLoadStamp(p) \/ ProducerCas(p)
           \/ ProducerReload(p) \/ ProducerWriteValue(p) \/ ProducerPublish(p)
     \/ \E c \in Consumers :
-          \/ ConsumerLoadStamp(c) \/ ConsumerReadValue(c)
+          \/ ConsumerLoadStamp(c) \/ ConsumerAdvance(c) \/ ConsumerReadValue(c)
           \/ ConsumerFreeSlot(c) \/ ConsumerCheckClosed(c)
     \/ Close
+    \/ ObserverLoadDq \/ ObserverLoadEnq
     \/ Terminated
 
 Spec == Init /\ [][Next]_vars
@@ -284,9 +334,10 @@ TypeOK ==
                               "publish", "closed"}]
     /\ lpos \in [Producers -> 0..MaxPos] /\ lstamp \in [Producers -> 0..MaxPos]
     /\ sent \in [Producers -> 0..Pushes]
-    /\ cpc \in [Consumers -> {"idle", "read", "free", "checkClosed", "closed"}]
+    /\ cpc \in [Consumers -> {"idle", "advance", "read", "free", "checkClosed", "closed"}]
     /\ cdq \in [Consumers -> 0..MaxPos]
     /\ claimAfterClose \in BOOLEAN
+    /\ opc \in {"never", "loadDq", "loadEnq", "drained"} /\ odq \in 0..MaxPos
 
 \* 0 <= pushed - popped <= C, counted in claimed positions.
 CapacityBound ==
@@ -316,4 +367,16 @@ ClosedOnlyWhenDrained ==
     (\E c \in Consumers : cpc[c] = "closed") =>
         /\ \A p \in Producers : \A k \in 1..sent[p] : <<p, k>> \in Range(received)
         /\ \A p \in Producers : ppc[p] \notin {"write", "publish"}
+
+\* IsDrained answers true only when it is exact: the ring is closed, every
+\* claimed position has been taken by the consumer (dequeuePos has passed
+\* it; the last value's read may still be under way) and no claimed push is
+\* still being written; and it stays so (no claim after close).
+DrainedExact ==
+    opc = "drained" =>
+        /\ enqueuePos = WithClosed(dequeuePos)
+        /\ \A p \in Producers : ppc[p] \notin {"write", "publish"}
+        /\ \A p \in Producers : \A k \in 1..sent[p] :
+              \/ <<p, k>> \in Range(received)
+              \/ \E c \in Consumers : cpc[c] = "read" /\ val[Index(cdq[c])] = <<p, k>>
 =============================================================================

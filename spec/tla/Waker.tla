@@ -5,43 +5,64 @@
 (* state bits in one atomic word).  Contract: docs/design/bounded-mpsc.md  *)
 (* §2.  Teaching page: docs/protocols/waker.md.                            *)
 (*                                                                         *)
-(* The sink is the channel's receiver running the WaitUntil pattern        *)
-(* (BoundedChannelCore's receive): TryPop; on Empty Register(w); TryPop    *)
-(* again; if that succeeds Unregister, else wait for w.Wake(); after a     *)
-(* wake, Register again and retry.  Each notifier is a sender: it pushes   *)
-(* one message (tokens + 1) and then calls Notify().  "tokens" abstracts   *)
-(* the ring: a message is available iff tokens > 0.                        *)
+(* The sink is the channel's receiver running the WaitUntil pattern:      *)
+(* TryPop; on Empty Register(w); TryPop again; if that succeeds            *)
+(* Unregister, else wait for w.Wake(); after a wake, Register again and    *)
+(* retry.  Each notifier is a sender: it pushes one message (tokens + 1)   *)
+(* and then calls Notify().  "tokens" abstracts the ring: a message is     *)
+(* available iff tokens > 0.  The receiver uses one of NW waiters per      *)
+(* wait: waiter 1 is the async ReceiveOperation (its state word is reset   *)
+(* to Running by BeginUse, before Register: a wake left over from an       *)
+(* earlier use is erased), waiter 2 the ThreadWaker of the blocking        *)
+(* receive (its Parker permit is never reset: a late wake makes the next   *)
+(* park return at once, and the receiver re-checks).                       *)
 (*                                                                         *)
 (* One step = one atomic access: every load, CAS, FetchOr/FetchAnd of      *)
 (* `state`, every read or write of a slot (Cell<IWakeable?>), every        *)
 (* Wake().  A failed CAS is a step too (it returns the observed value).    *)
+(* Sequential consistency: the orderings (Acquire, Release, AcqRel) are    *)
+(* not modelled; see docs/protocols/waker.md §5 for a weak-memory lost     *)
+(* wake-up that TLA+ cannot show.                                          *)
 (*                                                                         *)
-(* Actions and the C# they model (src/Channels/Mpsc/ReceiverWaker.cs,      *)
-(* ReceiverWaker; the receive loop in src/Channels/Mpsc/BoundedChannelCore.cs):*)
-(*   SinkTryPop          ring.TryPop() before registering; on Empty the    *)
-(*                       receiver arms a waiter w (pooled value-task source *)
-(*                       reset, or a Parker) for this wait                  *)
-(*   SinkLoad            Register: s := state.Load(Acquire), the           *)
-(*                       slot[recent] is w test, and the U && R test        *)
-(*   SinkFastOr          Register, same waiter: state.FetchOr(R, Acquire)  *)
-(*   SinkClearRN         Register, U && R: state.FetchAnd(~(R|N), Acquire) *)
-(*   SinkStore           Register: slot[1 - idx].Write(w)                  *)
-(*   SinkPublish         Register: state.FetchOr(U | R, AcqRel)            *)
-(*   SinkRecheck         the second ring.TryPop() after Register           *)
-(*   SinkUnregister      Unregister(): state.FetchAnd(~(R|N), Relaxed)     *)
+(* Actions and the C# that implements them (src/Channels/Mpsc/             *)
+(* ReceiverWaker.cs, ReceiverWaker; the receive loops BoundedChannelCore.  *)
+(* RunReceiver (async) and BoundedChannelCore.Receive (blocking) in        *)
+(* src/Channels/Mpsc/BoundedChannelCore.cs):                               *)
+(*   SinkTryPop          Ring.TryPop before registering; on Empty the      *)
+(*                       receiver takes a waiter w for this wait           *)
+(*                       (ReceiveAsync: RentReceive + ReceiveOperation.    *)
+(*                       Begin, which resets it; Receive: the ThreadWaker) *)
+(*   SinkLoad            Register: s := _state.Load(Acquire); the          *)
+(*                       Slot(recent) is w test; the U && R test           *)
+(*   SinkFastOr          Register, same waiter: _state.FetchOr(R, AcqRel)  *)
+(*   SinkClearRN         Register, U && R: _state.FetchAnd(~(R|N),         *)
+(*                       Acquire)                                          *)
+(*   SinkStore           Register: Slot(index ^ 1).Write(w)                *)
+(*   SinkPublish         Register: _state.FetchOr(U | R, AcqRel)           *)
+(*   SinkRecheck         the Ring.TryPop after Register                    *)
+(*   SinkUnregister      Unregister(): _state.FetchAnd(~(R|N), Relaxed)    *)
 (*   SinkWoken           the wait ends: w.Wake() was called                *)
-(*   SinkGiveUp          a receive times out or is cancelled while waiting *)
-(*                       (no Unregister: R may stay set)                   *)
-(*   NotifierPush        a sender's successful ring.TryPush (the message)  *)
-(*   NotifierLoad        Notify: s := state.Load(Relaxed)                  *)
-(*   NotifierTryLock     Notify: one try_lock CAS (AcqRel on the lock path, *)
-(*                       Release otherwise), success or failure            *)
-(*   NotifierWake        Notify, locked: slot[s.I].Read().Wake()           *)
-(*   NotifierTryUnlock   Notify: one try_unlock CAS, success or failure    *)
+(*                       (ReceiveOperation: Waiter.TryPark failed or the   *)
+(*                       dispatched RunReceiver; ThreadWaker: Parker.Park  *)
+(*                       returned)                                         *)
+(*   SinkGiveUp          a receive is cancelled or times out while         *)
+(*                       waiting: RunReceiver's cancel branch and          *)
+(*                       Receive's finally call Unregister; the waker's    *)
+(*                       contract also allows leaving R set (both are      *)
+(*                       explored)                                         *)
+(*   NotifierPush        a sender's successful Ring.TryPush (the message)  *)
+(*   NotifierLoad        Notify: s := _state.Load(Relaxed)                 *)
+(*   NotifierTryLock     Notify: one CAS of its loop (AcqRel on the lock   *)
+(*                       path, Release otherwise), success or failure      *)
+(*   NotifierWake        WakeWhileLocked: Slot(s & Index).Read()?.Wake()   *)
+(*                       (ReceiveOperation.Wake: Waiter.Signal, dispatch;  *)
+(*                       ThreadWaker.Wake: Parker.Unpark)                  *)
+(*   NotifierTryUnlock   WakeWhileLocked: one CAS of its TryUnlock loop,   *)
+(*                       success or failure                                *)
 (*                                                                         *)
 (* BUG selects a deliberately broken variant (a negative control the       *)
 (* runner expects to FAIL; see manifest.json):                             *)
-(*   "none"                    the protocol of the design doc              *)
+(*   "none"                    the protocol (ReceiverWaker.cs)             *)
 (*   "no_renotify"             a notifier that finds the lock taken while  *)
 (*                             R is set leaves without setting N           *)
 (*                                               -> NoLostWakeup           *)
@@ -66,7 +87,8 @@ EXTENDS Naturals, FiniteSets
 CONSTANTS
     NN,         \* number of notifiers (senders)
     Pushes,     \* messages each notifier pushes, each followed by Notify()
-    NW,         \* number of distinct waiters the receiver may use (1 or 2)
+    NW,         \* waiters the receiver may use: 1 = ReceiveOperation (reset
+                \* when a use begins), 2 = ThreadWaker (never reset)
     BUG
 
 ASSUME NN \in 1..4 /\ Pushes \in 1..3 /\ NW \in 1..2
@@ -124,10 +146,11 @@ Init ==
 
 SinkUnchanged == UNCHANGED <<npc, nObs, nLeft>>
 
-\* TryPop.  On Empty, arm a waiter for this wait: the receiver may use a
-\* different IWakeable than last time (async after sync, another pooled
-\* source), hence the choice of w.  Arming resets the waiter's pending wake;
-\* this must happen BEFORE Register (see the reset_after_register control).
+\* TryPop.  On Empty, take a waiter for this wait: the receiver may use a
+\* different IWakeable than last time (async after sync), hence the choice
+\* of w.  The async waiter's BeginUse resets its pending wake, BEFORE
+\* Register (see the reset_after_register control); the ThreadWaker's permit
+\* is never reset.
 SinkTryPop ==
     /\ spc = "tryPop"
     /\ IF tokens > 0
@@ -136,7 +159,7 @@ SinkTryPop ==
             /\ UNCHANGED <<woken, sW>>
        ELSE \E w \in Waiters :
             /\ sW' = w
-            /\ woken' = IF BUG = "reset_after_register" THEN woken
+            /\ woken' = IF BUG = "reset_after_register" \/ w = 2 THEN woken
                         ELSE [woken EXCEPT ![w] = FALSE]
             /\ spc' = "load"
             /\ UNCHANGED <<tokens, consumed>>
@@ -218,12 +241,14 @@ SinkWoken ==
     /\ UNCHANGED <<state, slot, tokens, consumed, sW, sIdx, newest>> /\ SinkUnchanged
 
 \* A receive with a timeout or a cancellation token gives up while waiting.
-\* It does not unregister: diatomic-waker allows a registration to be left
-\* behind (it costs at most one spurious wake), and the next receive may
-\* register a different waiter while R (and U) are still set.
+\* The code then unregisters (SinkUnregister; consumed < Total, so the next
+\* receive follows).  diatomic-waker also allows a registration to be left
+\* behind (it costs at most one spurious wake): then the next receive may
+\* register a different waiter while R (and U) are still set, which is
+\* what reaches Register's U && R branch.  Both are explored.
 SinkGiveUp ==
     /\ spc = "parked"
-    /\ spc' = "tryPop"
+    /\ spc' \in {"unregister", "tryPop"}
     /\ UNCHANGED <<state, slot, woken, tokens, consumed, sW, sIdx, newest>> /\ SinkUnchanged
 
 -----------------------------------------------------------------------------

@@ -68,17 +68,6 @@ internal struct ValueTaskSourceCore<TResult>
         _continuation.Store(null, MemoryOrder.Relaxed);
     }
 
-    /// <summary>Whether the current use completed (the awaiter's IsCompleted).</summary>
-    /// <param name="token">The ValueTask's token.</param>
-    /// <returns><see langword="true"/> once <see cref="SetResult"/> ran.</returns>
-    /// <exception cref="InvalidOperationException">The token is stale.</exception>
-    public bool IsCompleted(short token)
-    {
-        ValidateToken(token);
-        // Acquire: pairs with SetResult's Release exchange: a completed result is visible to GetResult.
-        return ReferenceEquals(_continuation.Load(MemoryOrder.Acquire), s_completed);
-    }
-
     /// <summary>Reads the result of the current use without consuming it, if it completed.</summary>
     /// <param name="token">The ValueTask's token.</param>
     /// <param name="result">The result when completed.</param>
@@ -149,7 +138,7 @@ internal struct ValueTaskSourceCore<TResult>
     public void SetResult(TResult result, bool inlineContinuation)
     {
         _result.Write(result);
-        // AcqRel: Release publishes the result to the awaiter's Acquire (IsCompleted / OnCompleted);
+        // AcqRel: Release publishes the result to the awaiter's Acquire (TryPeekResult / OnCompleted);
         // Acquire pairs with OnCompleted's Release CAS so the continuation's state cells are visible.
         var previous = _continuation.Exchange(s_completed, MemoryOrder.AcqRel);
         if (previous is null || ReferenceEquals(previous, s_registering))

@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
+using Sluice.Verification;
 using Xunit;
 
 namespace Sluice.Tests.Property.Mpsc;
@@ -11,11 +11,8 @@ namespace Sluice.Tests.Property.Mpsc;
 /// </summary>
 internal static class SourceSites
 {
-    private static string[] Lines(string file, [CallerFilePath] string here = "")
-    {
-        var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-        return File.ReadAllLines(Path.Combine(root, "src", "Channels", "Mpsc", file));
-    }
+    private static string[] Lines(string file) =>
+        File.ReadAllLines(Path.Combine(SourceTree.Root, "src", "Channels", "Mpsc", file));
 
     private static string Find(string file, string method, string statement, string order)
     {

@@ -24,6 +24,34 @@ public sealed class ChannelTests : CheckerTest
         ExpectPass(Sc(Deep.Pick(3, 4)), ChannelScenarios.OneItemRace);
 
     [Fact]
+    public void The_adapters_wait_loops_deliver_everything()
+    {
+        ExpectPass(Sc(Deep.Pick(2, 3)), ChannelScenarios.AdapterWaitLoops);
+        ExpectPass(CheckerOptions.WeakMemory with { PreemptionBound = Deep.Pick(0, 1), Reduction = Reduction.SleepSets, Name = "channel/weak" }, ChannelScenarios.AdapterWaitLoops);
+    }
+
+    [Fact]
+    public void Receives_from_two_threads_in_turn_are_ordered_by_the_single_consumer_guard()
+    {
+        ExpectPass(Sc(Deep.Pick(1, 2)), ChannelScenarios.ReceivesFromTwoThreadsInTurn);
+        ExpectPass(CheckerOptions.WeakMemory with { PreemptionBound = Deep.Pick(0, 1), Reduction = Reduction.SleepSets, Name = "channel/weak" }, ChannelScenarios.ReceivesFromTwoThreadsInTurn);
+    }
+
+    [Fact]
+    public void Timed_out_and_cancelled_receives_dequeue_nothing_and_the_waiter_is_reused_safely()
+    {
+        ExpectPass(Sc(Deep.Pick(1, 2)), ChannelScenarios.ReceivesWithTimeoutAndCancellation);
+        ExpectPass(CheckerOptions.WeakMemory with { PreemptionBound = Deep.Pick(0, 1), Reduction = Reduction.SleepSets, Name = "channel/weak" }, ChannelScenarios.ReceivesWithTimeoutAndCancellation);
+    }
+
+    [Fact]
+    public void The_completion_task_completes_whoever_wins_the_race_with_the_drain()
+    {
+        ExpectPass(Sc(Deep.Pick(2, 3)), ChannelScenarios.CompletionRacesTheDrain);
+        ExpectPass(CheckerOptions.WeakMemory with { PreemptionBound = Deep.Pick(1, 2), Name = "channel/weak" }, ChannelScenarios.CompletionRacesTheDrain);
+    }
+
+    [Fact]
     public void A_receiver_waiting_again_is_woken_under_weak_memory() =>
         ExpectPass(CheckerOptions.WeakMemory with { PreemptionBound = Deep.Pick(1, 2), Name = "channel/weak" }, ChannelScenarios.ReRegisteringReceiver);
 

@@ -278,6 +278,154 @@ public static class ChannelScenarios
     }
 
     /// <summary>
+    /// The System.Threading.Channels idioms through the adapters: the writer loops on TryWrite and
+    /// WaitToWriteAsync (which probes for space without claiming it), the reader on WaitToReadAsync (which
+    /// peeks without taking) and TryRead; the writer completes the channel at the end.
+    /// </summary>
+    public static void AdapterWaitLoops()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        var received = new List<int>();
+        var writer = ModelThread.SpawnAsync(async () =>
+        {
+            for (var i = 1; i <= 2; i++)
+            {
+                while (!channel.Writer.TryWrite(i))
+                {
+                    if (!await channel.Writer.WaitToWriteAsync())
+                        return;
+                }
+            }
+
+            channel.Writer.Complete();
+        }, "writer");
+        var reader = ModelThread.SpawnAsync(async () =>
+        {
+            while (await channel.Reader.WaitToReadAsync())
+            {
+                while (channel.Reader.TryRead(out var item))
+                    received.Add(item);
+            }
+        }, "reader");
+        writer.Join();
+        reader.Join();
+        Assert.Equal(new[] { 1, 2 }, received);
+    }
+
+    /// <summary>
+    /// Receives from two threads in turn, with no synchronisation between them but the channel's own
+    /// single-consumer guard (the second waits on a relaxed flag, which orders nothing): the guard must hand
+    /// the consumer side (dequeue position, waker slots, the cached receive waiter) from one to the other.
+    /// </summary>
+    public static void ReceivesFromTwoThreadsInTurn()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        var firstDone = new Sluice.Sync.AtomicInt32(0);
+        var got = new int[2];
+        var first = ModelThread.SpawnAsync(async () =>
+        {
+            got[0] = await channel.Receiver.ReceiveAsync();
+            firstDone.Store(1, Sluice.Sync.MemoryOrder.Relaxed); // orders nothing: only the guard may
+        }, "receiver A");
+        var second = ModelThread.SpawnAsync(async () =>
+        {
+            var spin = new Sluice.Sync.SpinWaiter();
+            while (firstDone.Load(Sluice.Sync.MemoryOrder.Relaxed) == 0)
+                spin.SpinOnce();
+            got[1] = await channel.Receiver.ReceiveAsync();
+        }, "receiver B");
+        var sender = ModelThread.Spawn(() =>
+        {
+            channel.Sender.Send(1);
+            channel.Sender.Send(2);
+        }, "sender");
+        sender.Join();
+        first.Join();
+        second.Join();
+        Assert.Equal(new[] { 1, 2 }, got);
+    }
+
+    /// <summary>
+    /// A receive with a timeout (fired by the checker at any point) and a cancellable receive (cancelled at any
+    /// point) racing sends, then plain receives of whatever is left: a timed-out or cancelled receive
+    /// dequeued nothing, and the receive waiter is reused safely after its timer or canceller let go of it.
+    /// </summary>
+    public static void ReceivesWithTimeoutAndCancellation()
+    {
+        var channel = MpscChannel.CreateBounded<int>(2);
+        var cts = new CancellationTokenSource();
+        var received = new List<int>();
+        var canceller = ModelThread.Spawn(() =>
+        {
+            ModelThread.Yield(); // Cancel touches no shim operation: let the checker choose when it happens
+            cts.Cancel();
+        }, "canceller");
+        var receiver = ModelThread.SpawnAsync(async () =>
+        {
+            var r = await channel.Receiver.ReceiveAsync(TimeSpan.FromMilliseconds(10));
+            if (r.Status == ReceiveStatus.Received)
+                received.Add(r.Item);
+            try
+            {
+                received.Add(await channel.Receiver.ReceiveAsync(cts.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                // dequeued nothing
+            }
+
+            while (true)
+            {
+                try
+                {
+                    received.Add(await channel.Receiver.ReceiveAsync());
+                }
+                catch (ChannelClosedException)
+                {
+                    return;
+                }
+            }
+        }, "receiver");
+        var sender = ModelThread.Spawn(() =>
+        {
+            Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(1));
+            Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(2));
+            channel.Sender.Dispose(); // closes
+        }, "sender");
+        sender.Join();
+        canceller.Join();
+        receiver.Join();
+        Assert.Equal(new[] { 1, 2 }, received); // nothing lost, nothing duplicated, in order
+    }
+
+    /// <summary>
+    /// The adapter's <c>Completion</c> task requested at a point the checker chooses, racing the receiver's
+    /// drain of a closed channel (a Dekker pair: the drain sets "drained" then looks for the task; the
+    /// getter publishes the task then looks for "drained"). Once everything has finished, the task must
+    /// be complete whoever came first.
+    /// </summary>
+    public static void CompletionRacesTheDrain()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        System.Threading.Tasks.Task? completion = null;
+        var observer = ModelThread.Spawn(() => completion = channel.Reader.Completion, "observer");
+        var receiver = ModelThread.SpawnAsync(async () =>
+        {
+            Assert.Equal(7, await channel.Receiver.ReceiveAsync());
+            await Assert.ThrowsAsync<ChannelClosedException>(async () => await channel.Receiver.ReceiveAsync());
+        }, "receiver");
+        var sender = ModelThread.Spawn(() =>
+        {
+            Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(7));
+            channel.Sender.Dispose(); // the last handle: closes the channel
+        }, "sender");
+        sender.Join();
+        receiver.Join();
+        observer.Join();
+        Assert.True(completion!.IsCompleted, "the channel is closed and drained but its Completion task never completed");
+    }
+
+    /// <summary>
     /// The lost wake-up window of a receive: a producer's single send races the receiver's first
     /// registration. The receiver awaits one item; the producer sends it with TrySend.
     /// </summary>
