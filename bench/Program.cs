@@ -24,6 +24,7 @@ public static class Program
         var config = BenchConfig.Create(jobOnCommandLine: args.Contains("--job"));
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToArray();
         var failures = 0;
+        var cases = 0;
         foreach (var summary in summaries)
         {
             if (summary.HasCriticalValidationErrors)
@@ -34,6 +35,7 @@ public static class Program
 
             foreach (var benchmarkCase in summary.BenchmarksCases)
             {
+                cases++;
                 var report = summary[benchmarkCase];
                 if (report is null || !report.Success || report.ResultStatistics is null)
                 {
@@ -49,7 +51,9 @@ public static class Program
             return 1;
         }
 
-        Console.WriteLine(failures == 0 ? "All benchmarks ran and verified their checksums." : $"{failures} benchmark(s) FAILED.");
+        Console.WriteLine(failures == 0
+            ? $"{cases} case(s): all ran and verified their checksums."
+            : $"{failures} of {cases} case(s) FAILED.");
         return failures == 0 ? 0 : 1;
     }
 }

@@ -12,23 +12,26 @@ namespace Sluice.Benchmarks.Infrastructure;
 /// with n and 2n messages on the same number of channels and tasks. Whatever a channel allocates once
 /// (Sluice pools its blocked-sender nodes and caches its receive waiter on first use) is the same in both
 /// and cancels; what remains, divided by the extra messages, is what each further message costs.
-/// <c>bench alloc-probe &lt;out.tsv&gt;</c>; the sizes and parameter sets follow <c>SLUICE_BENCH_SIZE</c>.
+/// <c>bench alloc-probe &lt;out.tsv&gt; [workloads]</c>; the sizes and parameter sets follow <c>SLUICE_BENCH_SIZE</c>.
 /// </summary>
 public static class AllocationProbe
 {
     public static int Run(string[] args)
     {
-        if (args.Length != 1)
+        if (args.Length is < 1 or > 2)
         {
-            Console.Error.WriteLine("usage: alloc-probe <out.tsv>");
+            Console.Error.WriteLine("usage: alloc-probe <out.tsv> [Workload,Workload,...]");
             return 2;
         }
 
+        var only = args.Length == 2 ? args[1].Split(',', StringSplitOptions.RemoveEmptyEntries) : null;
         using var output = new StreamWriter(args[0]);
         output.WriteLine("workload\tvariant\tparameter\tmessages_n\tbytes_n\tmessages_2n\tbytes_2n\tsteady_bytes_per_message\tall_in_bytes_per_message\tms_n");
         var failures = 0;
         foreach (var (workload, variant, parameter, build) in Cases())
         {
+            if (only is not null && !only.Contains(workload, StringComparer.Ordinal))
+                continue;
             try
             {
                 // Warm up, then the smallest allocation of 3 runs at each size: process-wide structures (the
