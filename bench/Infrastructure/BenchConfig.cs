@@ -10,6 +10,7 @@ using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Sluice.Benchmarks.Infrastructure;
 
@@ -19,7 +20,8 @@ public static class BenchConfig
     /// <summary>
     /// Defaults plus the memory diagnoser, the JSON exporter and the per-message columns. Unless the command
     /// line names a job, the job is Monitoring (each iteration is one invocation of a whole workload: no
-    /// pilot, no unrolling), one launch, 2 warm-up and 7 measured iterations (quick: 1 and 3).
+    /// pilot, no unrolling), one launch, 2 warm-up and 7 measured iterations (quick: 1 and 5; smoke: 0 and 1,
+    /// in process).
     /// </summary>
     public static IConfig Create(bool jobOnCommandLine)
     {
@@ -32,13 +34,18 @@ public static class BenchConfig
             .AddColumn(new PerMessageColumn(PerMessageColumn.Kind.BytesPerMessage));
         if (!jobOnCommandLine)
         {
-            var quick = Sizes.Quick;
-            config = config.AddJob(Job.Default
+            var job = Job.Default
                 .WithStrategy(RunStrategy.Monitoring)
                 .WithLaunchCount(1)
-                .WithWarmupCount(quick ? 1 : 2)
-                .WithIterationCount(quick ? 3 : 7)
-                .WithId(quick ? "Quick" : "Full"));
+                .WithWarmupCount(Sizes.Smoke ? 0 : Sizes.Quick ? 1 : 2)
+                .WithIterationCount(Sizes.Smoke ? 1 : Sizes.Quick ? 5 : 7)
+                .WithId(Sizes.Smoke ? "Smoke" : Sizes.Quick ? "Quick" : "Full");
+
+            // The smoke run checks plumbing and checksums, not speed: in this process (seconds, no generated
+            // project per class) unless SLUICE_BENCH_OUT_OF_PROCESS=1 asks for the toolchain the measurements use.
+            if (Sizes.Smoke && Environment.GetEnvironmentVariable("SLUICE_BENCH_OUT_OF_PROCESS") != "1")
+                job = job.WithToolchain(InProcessEmitToolchain.Instance);
+            config = config.AddJob(job);
         }
 
         return config;
