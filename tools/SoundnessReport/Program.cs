@@ -3,11 +3,13 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
-// Usage: SoundnessReport --trx <dir> [--tla <json>] [--summary-only]
-// Prints the soundness report (per-suite results, checker explorations, litmus oracle table, TLA+ table)
-// and, last, the CI line "N passed, N failed[, N skipped]". Exit code 1 if anything failed or nothing ran.
+// Usage: SoundnessReport --trx <dir> [--tla <json>] [--bench <json>] [--summary-only]
+// Prints the soundness report (per-suite results, checker explorations, litmus oracle table, TLA+ table,
+// benchmark smoke) and, last, the CI line "N passed, N failed[, N skipped]". Exit code 1 if anything failed
+// or nothing ran. --tla and --bench take the same JSON shape (the TLA+ runner's; .ci/run writes the bench one).
 var trxDir = Arg("--trx") ?? "out/trx";
 var tlaJson = Arg("--tla");
+var benchJson = Arg("--bench");
 var summaryOnly = args.Contains("--summary-only");
 
 var suites = new List<Suite>();
@@ -17,10 +19,11 @@ if (Directory.Exists(trxDir))
         suites.Add(Suite.Load(file));
 }
 
-var tla = tlaJson is not null && File.Exists(tlaJson) ? TlaResults.Load(tlaJson) : null;
+var tla = tlaJson is not null && File.Exists(tlaJson) ? CheckResults.Load(tlaJson) : null;
+var bench = benchJson is not null && File.Exists(benchJson) ? CheckResults.Load(benchJson) : null;
 
-var passed = suites.Sum(s => s.Passed) + (tla?.Passed ?? 0);
-var failed = suites.Sum(s => s.Failed) + (tla?.Failed ?? 0);
+var passed = suites.Sum(s => s.Passed) + (tla?.Passed ?? 0) + (bench?.Passed ?? 0);
+var failed = suites.Sum(s => s.Failed) + (tla?.Failed ?? 0) + (bench?.Failed ?? 0);
 var skipped = suites.Sum(s => s.Skipped);
 
 if (!summaryOnly)
@@ -98,6 +101,13 @@ if (!summaryOnly)
         Console.WriteLine();
         Console.WriteLine("TLA+ specifications and negative controls");
         Table(new[] { "check", "expected", "verdict", "states", "time" }, tla.Rows);
+    }
+
+    if (bench is not null)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Benchmark smoke (every workload and variant at tiny sizes, checksums verified; not a measurement)");
+        Table(new[] { "check", "expected", "verdict", "states", "time" }, bench.Rows);
     }
 
     var failures = suites.SelectMany(s => s.Results).Where(r => r.Outcome == "Failed").ToList();
@@ -178,14 +188,15 @@ internal sealed class Suite
     }
 }
 
-internal sealed class TlaResults
+/// <summary>One check per JSON result: the TLA+ runner's output, and the benchmark smoke's (written by .ci/run).</summary>
+internal sealed class CheckResults
 {
     public int Passed { get; private init; }
     public int Failed { get; private init; }
     public List<string[]> Rows { get; private init; } = new();
 
     // The runner's --json output: { "results": [ { "name", "expected", "ok", "verdict", "states", "ms" } ] }
-    public static TlaResults Load(string path)
+    public static CheckResults Load(string path)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var rows = new List<string[]>();
@@ -200,7 +211,7 @@ internal sealed class TlaResults
             });
         }
 
-        return new TlaResults { Passed = passed, Failed = failed, Rows = rows };
+        return new CheckResults { Passed = passed, Failed = failed, Rows = rows };
     }
 
     private static string Str(JsonElement e, string name) =>

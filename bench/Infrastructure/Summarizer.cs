@@ -1,0 +1,522 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+
+namespace Sluice.Benchmarks.Infrastructure;
+
+/// <summary>
+/// <c>bench summarize &lt;results dir&gt;</c>: reads the BenchmarkDotNet JSON reports under
+/// <c>&lt;dir&gt;/bdn/</c> (plus <c>alloc-probe.tsv</c>, <c>load.tsv</c> and <c>stats.tsv</c> when present) and
+/// writes <c>&lt;dir&gt;/summary.md</c> (throughput and ratios to the best System.Threading.Channels variant
+/// for every workload and parameter, allocation per message, the targets) and <c>&lt;dir&gt;/charts/*.dat|*.gp</c>
+/// (gnuplot scripts; bench/run.sh renders them). Throughput uses each case's median invocation time.
+/// </summary>
+public static class Summarizer
+{
+    private static readonly string[] WorkloadOrder = ["Funnel", "Pinball", "Spsc", "SpscDrain", "PingPong", "FanIn", "TryPair"];
+
+    private static readonly Dictionary<string, string> Titles = new()
+    {
+        ["Funnel"] = string.Create(CultureInfo.InvariantCulture,
+            $"Funnel ({Sizes.FunnelRigs} rigs × {Sizes.FunnelSenders} senders → 1 receiver, {Sizes.FunnelRigs * Sizes.FunnelSenders * Sizes.FunnelMessagesPerSender:N0} messages)"),
+        ["Pinball"] = string.Create(CultureInfo.InvariantCulture,
+            $"Pinball ({Sizes.PinballGraphs} complete graphs of {Sizes.PinballNodes} nodes, {Sizes.PinballHopsPerGraph:N0} hops per graph, capacity = balls)"),
+        ["Spsc"] = string.Create(CultureInfo.InvariantCulture,
+            $"SPSC, one awaited call per item ({Sizes.SpscItems:N0} items, capacity {Sizes.SpscCapacity:N0})"),
+        ["SpscDrain"] = string.Create(CultureInfo.InvariantCulture,
+            $"SPSC, drain idiom (wait, then TryReceive/TryRead until empty; {Sizes.SpscItems:N0} items, capacity {Sizes.SpscCapacity:N0})"),
+        ["PingPong"] = string.Create(CultureInfo.InvariantCulture,
+            $"Ping-pong round trip ({Sizes.PingPongRoundTrips:N0} round trips, capacity 1)"),
+        ["TryPair"] = string.Create(CultureInfo.InvariantCulture,
+            $"Uncontended TrySend + TryReceive on one thread ({Sizes.SpscItems:N0} pairs per invocation; a message = a pair)"),
+        ["FanIn"] = string.Create(CultureInfo.InvariantCulture,
+            $"Fan-in sweep ({Sizes.FanInTotalMessages:N0} messages shared by N producers, capacity {Sizes.FanInCapacity:N0})"),
+    };
+
+    private sealed record Case(string Workload, string Variant, string Parameter, double MedianNs, double MeanNs, double StdDevNs, long? AllocatedPerInvocation, long Messages)
+    {
+        public double MessagesPerMicrosecond => Messages / (MedianNs / 1000.0);
+
+        public double? BytesPerMessage => AllocatedPerInvocation is { } a ? a / (double)Messages : null;
+    }
+
+    private sealed record Probe(double Steady, double AllIn);
+
+    public static int Run(string[] args)
+    {
+        if (args.Length != 1)
+        {
+            Console.Error.WriteLine("usage: summarize <results dir>");
+            return 2;
+        }
+
+        var dir = args[0];
+        var failed = new List<string>();
+        var cases = LoadCases(Path.Combine(dir, "bdn"), failed).ToList();
+        if (cases.Count == 0)
+        {
+            Console.Error.WriteLine($"no successful case in the BenchmarkDotNet JSON reports under {dir}/bdn");
+            return 1;
+        }
+
+        var statsPath = Path.Combine(dir, "stats.tsv");
+        if (!File.Exists(statsPath) && File.Exists(statsPath + ".gz"))
+            statsPath += ".gz";
+        CheckAgainstStats(cases, statsPath);
+        var diagnostics = LoadDiagnostics(statsPath);
+        var probes = LoadProbes(Path.Combine(dir, "alloc-probe.tsv"));
+        var loads = LoadLoads(Path.Combine(dir, "load.tsv"));
+        var md = new StringBuilder();
+        WriteSummary(md, dir, cases, failed, probes, loads, diagnostics);
+        File.WriteAllText(Path.Combine(dir, "summary.md"), md.ToString());
+        WriteCharts(Path.Combine(dir, "charts"), cases);
+        Console.WriteLine($"wrote {Path.Combine(dir, "summary.md")} and {Path.Combine(dir, "charts")}/ ({cases.Count} cases{(failed.Count > 0 ? $", {failed.Count} FAILED case(s) listed, not summarised" : "")})");
+        return failed.Count == 0 ? 0 : 1;
+    }
+
+    // ------------------------------------------------------------------ input
+
+    /// <summary>The successful cases; a case without statistics (it failed: a checksum, a hang, a crash) goes to <paramref name="failed"/>.</summary>
+    private static IEnumerable<Case> LoadCases(string bdnDir, List<string> failed)
+    {
+        if (!Directory.Exists(bdnDir))
+            yield break;
+        foreach (var file in Directory.EnumerateFiles(bdnDir, "*-report-full-compressed.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            foreach (var b in doc.RootElement.GetProperty("Benchmarks").EnumerateArray())
+            {
+                var typeName = b.GetProperty("Type").GetString()!;
+                var type = typeof(Summarizer).Assembly.GetType("Sluice.Benchmarks." + typeName);
+                if (type is null || type.GetMethod("Messages") is null)
+                    continue; // not a message workload (e.g. the shim micro-benchmarks)
+                var parameters = ParseParameters(b.GetProperty("Parameters").GetString() ?? "");
+                if (!b.TryGetProperty("Statistics", out var stats) || stats.ValueKind != JsonValueKind.Object)
+                {
+                    failed.Add($"{typeName.Replace("Benchmarks", "", StringComparison.Ordinal)} {b.GetProperty("Parameters").GetString()}");
+                    continue;
+                }
+
+                var variant = parameters["Variant"];
+                var parameter = string.Join(", ", parameters.Where(p => p.Key != "Variant").Select(p => $"{p.Key}={p.Value}"));
+                long? allocated = b.TryGetProperty("Memory", out var memory) && memory.TryGetProperty("BytesAllocatedPerOperation", out var bytes)
+                    && bytes.ValueKind == JsonValueKind.Number ? bytes.GetInt64() : null;
+                yield return new Case(
+                    typeName.Replace("Benchmarks", "", StringComparison.Ordinal),
+                    variant,
+                    parameter,
+                    stats.GetProperty("Median").GetDouble(),
+                    stats.GetProperty("Mean").GetDouble(),
+                    stats.GetProperty("StandardDeviation").GetDouble(),
+                    allocated,
+                    MessagesOf(type, parameters));
+            }
+        }
+    }
+
+    private static Dictionary<string, string> ParseParameters(string text) =>
+        text.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1]);
+
+    private static long MessagesOf(Type type, Dictionary<string, string> parameters)
+    {
+        var method = type.GetMethod("Messages")!;
+        var args = method.GetParameters()
+            .Select(p => (object)int.Parse(parameters.First(kv => string.Equals(kv.Key, p.Name, StringComparison.OrdinalIgnoreCase)).Value, CultureInfo.InvariantCulture))
+            .ToArray();
+        return (long)method.Invoke(null, args)!;
+    }
+
+    /// <summary>The message counts the summary divides by must be the ones the runs logged (same SLUICE_BENCH_SIZE).</summary>
+    private static IEnumerable<string> ReadLines(string path)
+    {
+        if (!path.EndsWith(".gz", StringComparison.Ordinal))
+        {
+            foreach (var line in File.ReadLines(path))
+                yield return line;
+            yield break;
+        }
+
+        using var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress));
+        while (reader.ReadLine() is { } line)
+            yield return line;
+    }
+
+    /// <summary>Per case: the median over its invocations of thread-pool work items, lock contentions and CPU ns per message.</summary>
+    private static Dictionary<(string, string, string), (double WorkItems, double Contentions, double CpuNs)> LoadDiagnostics(string path)
+    {
+        var result = new Dictionary<(string, string, string), (double, double, double)>();
+        if (!File.Exists(path))
+            return result;
+        var samples = new Dictionary<(string, string, string), List<(double, double, double)>>();
+        foreach (var line in ReadLines(path))
+        {
+            var f = line.Split('\t');
+            if (f.Length < 11)
+                continue;
+            var messages = double.Parse(f[3], CultureInfo.InvariantCulture);
+            var key = (f[0], f[1], f[2]);
+            if (!samples.TryGetValue(key, out var list))
+                samples[key] = list = [];
+            list.Add((double.Parse(f[6], CultureInfo.InvariantCulture) / messages, double.Parse(f[7], CultureInfo.InvariantCulture) / messages,
+                1e6 * double.Parse(f[9], CultureInfo.InvariantCulture) / messages));
+        }
+
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted[sorted.Count / 2];
+        }
+
+        foreach (var (key, list) in samples)
+            result[key] = (Median(list.Select(s => s.Item1)), Median(list.Select(s => s.Item2)), Median(list.Select(s => s.Item3)));
+
+        return result;
+    }
+
+    private static void CheckAgainstStats(List<Case> cases, string path)
+    {
+        if (!File.Exists(path))
+            return;
+        var logged = new Dictionary<(string, string, string), long>();
+        foreach (var line in ReadLines(path))
+        {
+            var f = line.Split('\t');
+            if (f.Length >= 4)
+                logged[(f[0], f[1], f[2])] = long.Parse(f[3], CultureInfo.InvariantCulture);
+        }
+
+        foreach (var c in cases)
+        {
+            if (logged.TryGetValue((c.Workload, c.Variant, c.Parameter.Replace(" ", "", StringComparison.Ordinal)), out var n) && n != c.Messages)
+                throw new InvalidOperationException($"{c.Workload} {c.Variant} {c.Parameter}: the run logged {n} messages per invocation, the summary would divide by {c.Messages} (run it with the run's SLUICE_BENCH_SIZE)");
+        }
+    }
+
+    private static Dictionary<(string, string, string), Probe> LoadProbes(string path)
+    {
+        var probes = new Dictionary<(string, string, string), Probe>();
+        if (!File.Exists(path))
+            return probes;
+        foreach (var line in File.ReadLines(path).Skip(1))
+        {
+            var f = line.Split('\t');
+            var parameter = f[2].Contains('=', StringComparison.Ordinal) ? f[2] : "";
+            probes[(f[0], f[1], parameter)] = new Probe(
+                double.Parse(f[7], CultureInfo.InvariantCulture), double.Parse(f[8], CultureInfo.InvariantCulture));
+        }
+
+        return probes;
+    }
+
+    private static List<(string Workload, string Before, string After)> LoadLoads(string path)
+    {
+        var loads = new List<(string, string, string)>();
+        if (!File.Exists(path))
+            return loads;
+        foreach (var line in File.ReadLines(path))
+        {
+            var f = line.Split('\t');
+            if (f.Length == 3)
+                loads.Add((f[0], f[1], f[2]));
+        }
+
+        return loads;
+    }
+
+    // ------------------------------------------------------------------ summary.md
+
+    private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);
+
+    private static bool IsBcl(string variant) => variant.StartsWith("Bcl", StringComparison.Ordinal);
+
+    private static IEnumerable<string> Parameters(List<Case> cases) =>
+        cases.Select(c => c.Parameter).Distinct().OrderBy(p => p.Length).ThenBy(p => ParameterValue(p));
+
+    private static long ParameterValue(string parameter) =>
+        parameter.Length == 0 ? 0 : long.Parse(parameter[(parameter.IndexOf('=', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture);
+
+    private static string ParameterName(string parameter) =>
+        parameter.Length == 0 ? "" : parameter[..parameter.IndexOf('=', StringComparison.Ordinal)];
+
+    private static void WriteSummary(StringBuilder md, string dir, List<Case> cases, List<string> failed, Dictionary<(string, string, string), Probe> probes,
+        List<(string Workload, string Before, string After)> loads, Dictionary<(string, string, string), (double WorkItems, double Contentions, double CpuNs)> diagnostics)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Sluice benchmark summary ({Path.GetFileName(Path.TrimEndingDirectorySeparator(dir))}, {Sizes.Mode})");
+        md.AppendLine();
+        md.AppendLine("Generated by `bench/run.sh` (`dotnet bench/…/Sluice.Benchmarks.dll summarize <dir>`) from the BenchmarkDotNet JSON in `bdn/`; do not edit by hand.");
+        md.AppendLine("Throughput is messages per µs from each case's **median** invocation time. **Ratio** = throughput ÷ the best System.Threading.Channels");
+        md.AppendLine("variant (`Bcl*`) for the same workload and parameter (> 1: faster than the best BCL channel). Ping-pong shows the round-trip time;");
+        md.AppendLine("its ratio is still best-BCL time ÷ variant time. Variants: `Sluice` (native API), `SluiceAdapter` (its `Channel<T>` adapter),");
+        md.AppendLine("`SluiceBlocking` (blocking `Send`/`Receive` on threads), `BclBounded` (SingleReader, Wait), `BclUnbounded` (SingleReader),");
+        md.AppendLine("`BclUnboundedSpsc` (SingleReader + SingleWriter), `QueueSemaphore` (`ConcurrentQueue` + `SemaphoreSlim`, unbounded),");
+        md.AppendLine("`BlockingCollection` (bounded, on threads). The unbounded channels ignore the capacity parameter.");
+        md.AppendLine();
+        if (failed.Count > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## FAILED cases ({failed.Count}; no result, left out of every table below; see the logs in `bdn/`)");
+            md.AppendLine();
+            foreach (var f in failed)
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {f}");
+            md.AppendLine();
+        }
+
+        if (File.Exists(Path.Combine(dir, "machine.txt")))
+        {
+            md.AppendLine("## Machine");
+            md.AppendLine();
+            md.AppendLine("```");
+            md.Append(File.ReadAllText(Path.Combine(dir, "machine.txt")).TrimEnd()).AppendLine();
+            md.AppendLine("```");
+            md.AppendLine();
+        }
+
+        if (loads.Count > 0)
+        {
+            md.AppendLine("## Load average (1/5/15 min) when each workload started and ended");
+            md.AppendLine();
+            md.AppendLine("| workload | before | after |");
+            md.AppendLine("|---|---|---|");
+            foreach (var (workload, before, after) in loads)
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {before} | {after} |");
+            md.AppendLine();
+        }
+
+        WriteTargets(md, cases, probes);
+
+        foreach (var workload in WorkloadOrder)
+        {
+            var w = cases.Where(c => c.Workload == workload).ToList();
+            if (w.Count == 0)
+                continue;
+            var variants = w.Select(c => c.Variant).Distinct().OrderBy(v => Enum.Parse<Variant>(v)).ToList();
+            md.AppendLine(CultureInfo.InvariantCulture, $"## {Titles[workload]}");
+            md.AppendLine();
+            var pingPong = workload == "PingPong";
+            md.AppendLine(pingPong
+                ? "Round trip in µs (ratio to the best BCL variant)."
+                : "msg/µs (ratio to the best BCL variant); the last column names that variant.");
+            md.AppendLine();
+            var firstColumn = ParameterName(w[0].Parameter);
+            md.Append(CultureInfo.InvariantCulture, $"| {(firstColumn.Length == 0 ? "-" : firstColumn)} |");
+            foreach (var v in variants)
+                md.Append(CultureInfo.InvariantCulture, $" {v} |");
+            md.AppendLine(" best BCL |");
+            md.Append("|---|");
+            foreach (var _ in variants)
+                md.Append("---:|");
+            md.AppendLine("---|");
+            foreach (var parameter in Parameters(w))
+            {
+                var row = w.Where(c => c.Parameter == parameter).ToDictionary(c => c.Variant);
+                var best = row.Values.Where(c => IsBcl(c.Variant)).MaxBy(c => c.MessagesPerMicrosecond);
+                md.Append(CultureInfo.InvariantCulture, $"| {(parameter.Length == 0 ? "-" : ParameterValue(parameter).ToString(CultureInfo.InvariantCulture))} |");
+                foreach (var v in variants)
+                {
+                    if (!row.TryGetValue(v, out var c))
+                    {
+                        md.Append(" – |");
+                        continue;
+                    }
+
+                    var value = pingPong ? F(2 * c.MedianNs / c.Messages / 1000.0) : F(c.MessagesPerMicrosecond);
+                    var ratio = best is null ? "" : $" ({F(c.MessagesPerMicrosecond / best.MessagesPerMicrosecond)}×)";
+                    var text = $"{value}{ratio}";
+                    md.Append(CultureInfo.InvariantCulture, $" {(v.StartsWith("Sluice", StringComparison.Ordinal) ? $"**{text}**" : text)} |");
+                }
+
+                md.AppendLine(CultureInfo.InvariantCulture, $" {best?.Variant ?? "–"} |");
+            }
+
+            md.AppendLine();
+            var noisiest = w.MaxBy(c => c.StdDevNs / c.MeanNs)!;
+            md.AppendLine(CultureInfo.InvariantCulture, $"Largest spread: {noisiest.Variant} {noisiest.Parameter} (standard deviation {F(100 * noisiest.StdDevNs / noisiest.MeanNs, "F1")}% of the mean).");
+            md.AppendLine();
+
+            md.AppendLine("Bytes allocated per message: all-in (BenchmarkDotNet's Allocated ÷ messages; includes what each new channel allocates once)");
+            md.AppendLine("/ steady state (the allocation probe: extra bytes ÷ extra messages when the run is doubled; 0 means nothing per message).");
+            md.AppendLine();
+            md.Append(CultureInfo.InvariantCulture, $"| {(firstColumn.Length == 0 ? "-" : firstColumn)} |");
+            foreach (var v in variants)
+                md.Append(CultureInfo.InvariantCulture, $" {v} |");
+            md.AppendLine();
+            md.Append("|---|");
+            foreach (var _ in variants)
+                md.Append("---:|");
+            md.AppendLine();
+            foreach (var parameter in Parameters(w))
+            {
+                var row = w.Where(c => c.Parameter == parameter).ToDictionary(c => c.Variant);
+                md.Append(CultureInfo.InvariantCulture, $"| {(parameter.Length == 0 ? "-" : ParameterValue(parameter).ToString(CultureInfo.InvariantCulture))} |");
+                foreach (var v in variants)
+                {
+                    var allIn = row.TryGetValue(v, out var c) && c.BytesPerMessage is { } b ? F(b) : "–";
+                    var steady = probes.TryGetValue((workload, v, parameter.Replace(" ", "", StringComparison.Ordinal)), out var p) ? F(p.Steady) : "–";
+                    md.Append(CultureInfo.InvariantCulture, $" {allIn} / {steady} |");
+                }
+
+                md.AppendLine();
+            }
+
+            md.AppendLine();
+            if (diagnostics.Count > 0)
+            {
+                md.AppendLine("Diagnostics per message (median over invocations): thread-pool work items / monitor lock contentions / process CPU ns (all threads;");
+                md.AppendLine("less sensitive than elapsed time to other jobs on the machine, but it counts spinning):");
+                md.AppendLine();
+                md.Append(CultureInfo.InvariantCulture, $"| {(firstColumn.Length == 0 ? "-" : firstColumn)} |");
+                foreach (var v in variants)
+                    md.Append(CultureInfo.InvariantCulture, $" {v} |");
+                md.AppendLine();
+                md.Append("|---|");
+                foreach (var _ in variants)
+                    md.Append("---:|");
+                md.AppendLine();
+                foreach (var parameter in Parameters(w))
+                {
+                    md.Append(CultureInfo.InvariantCulture, $"| {(parameter.Length == 0 ? "-" : ParameterValue(parameter).ToString(CultureInfo.InvariantCulture))} |");
+                    foreach (var v in variants)
+                    {
+                        var text = diagnostics.TryGetValue((workload, v, parameter.Replace(" ", "", StringComparison.Ordinal)), out var d)
+                            ? $"{F(d.WorkItems, "F3")} / {F(d.Contentions, "F4")} / {F(d.CpuNs, "F0")}" : "–";
+                        md.Append(CultureInfo.InvariantCulture, $" {text} |");
+                    }
+
+                    md.AppendLine();
+                }
+
+                md.AppendLine();
+            }
+        }
+    }
+
+    private static void WriteTargets(StringBuilder md, List<Case> cases, Dictionary<(string, string, string), Probe> probes)
+    {
+        md.AppendLine("## Targets (goals, not assertions)");
+        md.AppendLine();
+        md.AppendLine("| target | result | met |");
+        md.AppendLine("|---|---|---|");
+        TargetRatio(md, cases, "Funnel", c => ParameterValue(c) >= 10, 3.0, "funnel ≥ 3× BclBounded at capacity ≥ 10");
+        TargetRatio(md, cases, "Pinball", _ => true, 2.0, "pinball ≥ 2× BclBounded");
+        var sluiceProbes = probes.Where(p => p.Key.Item2.StartsWith("Sluice", StringComparison.Ordinal)).ToList();
+        if (sluiceProbes.Count > 0)
+        {
+            var worst = sluiceProbes.MaxBy(p => Math.Abs(p.Value.Steady));
+            var met = sluiceProbes.All(p => Math.Abs(p.Value.Steady) < 0.05);
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| 0 B allocated per message (Sluice, every workload, steady state) | largest: {F(worst.Value.Steady, "F3")} B/msg ({worst.Key.Item1} {worst.Key.Item2} {worst.Key.Item3}) over {sluiceProbes.Count} cases | {(met ? "yes" : "**no**")} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void TargetRatio(StringBuilder md, List<Case> cases, string workload, Func<string, bool> include, double goal, string title)
+    {
+        var ratios = new List<(string Parameter, double Ratio)>();
+        foreach (var parameter in cases.Where(c => c.Workload == workload && include(c.Parameter)).Select(c => c.Parameter).Distinct())
+        {
+            var sluice = cases.FirstOrDefault(c => c.Workload == workload && c.Parameter == parameter && c.Variant == "Sluice");
+            var bcl = cases.FirstOrDefault(c => c.Workload == workload && c.Parameter == parameter && c.Variant == "BclBounded");
+            if (sluice is not null && bcl is not null)
+                ratios.Add((parameter, sluice.MessagesPerMicrosecond / bcl.MessagesPerMicrosecond));
+        }
+
+        if (ratios.Count == 0)
+            return;
+        var list = string.Join(", ", ratios.OrderBy(r => ParameterValue(r.Parameter)).Select(r => $"{ParameterValue(r.Parameter)}: {F(r.Ratio)}×"));
+        var met = ratios.Count(r => r.Ratio >= goal);
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"| {title} | {ParameterName(ratios[0].Parameter)} {list} | {(met == ratios.Count ? "yes" : met == 0 ? "**no**" : $"**partly** ({met} of {ratios.Count})")} |");
+    }
+
+    // ------------------------------------------------------------------ charts
+
+    private static void WriteCharts(string chartDir, List<Case> cases)
+    {
+        Directory.CreateDirectory(chartDir);
+        LineChart(chartDir, cases, "Funnel", "capacity", $"funnel: {Sizes.FunnelRigs} rigs × ({Sizes.FunnelSenders} senders → 1 receiver)", logBase: 10);
+        LineChart(chartDir, cases, "Pinball", "balls (= capacity)", $"pinball: {Sizes.PinballGraphs} graphs × {Sizes.PinballNodes} nodes", logBase: 2);
+        LineChart(chartDir, cases, "FanIn", "producers", string.Create(CultureInfo.InvariantCulture, $"fan-in: {Sizes.FanInTotalMessages:N0} messages, N producers → 1 consumer"), logBase: 2);
+        BarChart(chartDir, cases, "spsc", ["Spsc", "SpscDrain"], ["one await per item", "drain idiom"], string.Create(CultureInfo.InvariantCulture, $"SPSC throughput ({Sizes.SpscItems:N0} items)"), "msg/µs", c => c.MessagesPerMicrosecond);
+        BarChart(chartDir, cases, "pingpong", ["PingPong"], ["round trip"], "ping-pong round trip (lower is better)", "µs", c => 2 * c.MedianNs / c.Messages / 1000.0);
+    }
+
+    private static void LineChart(string chartDir, List<Case> cases, string workload, string xLabel, string title, int logBase)
+    {
+        var w = cases.Where(c => c.Workload == workload).ToList();
+        if (w.Count == 0)
+            return;
+        var variants = w.Select(c => c.Variant).Distinct().OrderBy(v => Enum.Parse<Variant>(v)).ToList();
+        var name = workload.ToLowerInvariant();
+        var dat = new StringBuilder();
+        dat.AppendLine("x\t" + string.Join('\t', variants));
+        foreach (var parameter in Parameters(w))
+        {
+            dat.Append(ParameterValue(parameter).ToString(CultureInfo.InvariantCulture));
+            foreach (var v in variants)
+            {
+                var c = w.FirstOrDefault(c => c.Parameter == parameter && c.Variant == v);
+                dat.Append('\t').Append(c is null ? "NaN" : F(c.MessagesPerMicrosecond, "F3"));
+            }
+
+            dat.AppendLine();
+        }
+
+        File.WriteAllText(Path.Combine(chartDir, name + ".dat"), dat.ToString());
+        File.WriteAllText(Path.Combine(chartDir, name + ".gp"), $"""
+            set terminal pngcairo size 900,540 enhanced font ",11"
+            set output "{name}.png"
+            set title "{title}"
+            set xlabel "{xLabel}"
+            set ylabel "msg/µs (higher is better)"
+            set logscale x {logBase}
+            set key outside right top
+            set grid
+            plot for [i=2:{variants.Count + 1}] "{name}.dat" using 1:i with linespoints lw 2 pt 7 title columnheader(i)
+
+            """);
+    }
+
+    private static void BarChart(string chartDir, List<Case> cases, string name, string[] workloads, string[] labels, string title, string yLabel, Func<Case, double> value)
+    {
+        var w = cases.Where(c => workloads.Contains(c.Workload)).ToList();
+        if (w.Count == 0)
+            return;
+        var variants = w.Select(c => c.Variant).Distinct().OrderBy(v => Enum.Parse<Variant>(v)).ToList();
+        var dat = new StringBuilder();
+        dat.AppendLine("variant\t" + string.Join('\t', labels.Select(l => $"\"{l}\"")));
+        foreach (var v in variants)
+        {
+            dat.Append(v);
+            foreach (var workload in workloads)
+            {
+                var c = w.FirstOrDefault(c => c.Workload == workload && c.Variant == v);
+                dat.Append('\t').Append(c is null ? "0" : F(value(c), "F3"));
+            }
+
+            dat.AppendLine();
+        }
+
+        File.WriteAllText(Path.Combine(chartDir, name + ".dat"), dat.ToString());
+        File.WriteAllText(Path.Combine(chartDir, name + ".gp"), $"""
+            set terminal pngcairo size 900,540 enhanced font ",11"
+            set output "{name}.png"
+            set title "{title}"
+            set ylabel "{yLabel}"
+            set style data histograms
+            set style histogram clustered gap 1
+            set style fill solid 0.8 border -1
+            set xtics rotate by -30
+            set key outside right top
+            set grid ytics
+            set yrange [0:*]
+            plot for [i=2:{workloads.Length + 1}] "{name}.dat" using i:xtic(1) title columnheader(i)
+
+            """);
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using BenchmarkDotNet.Attributes;
+using Sluice.Benchmarks.Infrastructure;
+using Sluice.Benchmarks.Workloads;
+
+namespace Sluice.Benchmarks;
+
+/// <summary>
+/// SPSC throughput, one awaited send and one awaited receive per item (3,000,000 items, capacity 1,024
+/// where bounded); the blocking variants use two dedicated threads. See bench/README.md.
+/// </summary>
+[MemoryDiagnoser]
+public class SpscBenchmarks : IRunFactory
+{
+    private WorkloadRun? _run;
+
+    public static IEnumerable<Variant> Variants =>
+    [
+        Variant.Sluice, Variant.SluiceAdapter, Variant.SluiceBlocking, Variant.BclBounded, Variant.BclUnbounded,
+        Variant.BclUnboundedSpsc, Variant.QueueSemaphore, Variant.BlockingCollection,
+    ];
+
+    [ParamsSource(nameof(Variants))]
+    public Variant Variant { get; set; }
+
+    public static long Messages() => Sizes.SpscItems;
+
+    [IterationSetup]
+    public void Setup()
+    {
+        var label = $"Spsc\t{Variant}\t";
+        _run = Runs.IsBlocking(Variant)
+            ? new BlockingSpscRun(label, Runs.BuildBlocking(Variant, Sizes.SpscCapacity), Sizes.SpscItems)
+            : Runs.Build(Variant, Sizes.SpscCapacity, this);
+    }
+
+    [IterationCleanup]
+    public void Cleanup()
+    {
+        _run?.Dispose();
+        _run = null;
+    }
+
+    [Benchmark]
+    public long Spsc() => _run!.Execute();
+
+    public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
+        where TSend : struct, ISendEnd
+        where TReceive : struct, IReceiveEnd
+        where TPipe : IPipe<TSend, TReceive> =>
+        new SpscRun<TSend, TReceive, TPipe>($"Spsc\t{Variant}\t", newPipe, Sizes.SpscItems);
+}
+
+/// <summary>
+/// SPSC throughput with each channel's closest idiom to a batch API (none has a batch call yet): a
+/// wait-then-drain consumer and a try-first producer (<see cref="SpscDrainRun"/>). See bench/README.md.
+/// </summary>
+[MemoryDiagnoser]
+public class SpscDrainBenchmarks
+{
+    private WorkloadRun? _run;
+
+    public static IEnumerable<Variant> Variants =>
+        [Variant.Sluice, Variant.SluiceAdapter, Variant.BclBounded, Variant.BclUnbounded, Variant.BclUnboundedSpsc];
+
+    [ParamsSource(nameof(Variants))]
+    public Variant Variant { get; set; }
+
+    public static long Messages() => Sizes.SpscItems;
+
+    [IterationSetup]
+    public void Setup()
+    {
+        var label = $"SpscDrain\t{Variant}\t";
+        _run = Variant == Variant.Sluice
+            ? SpscDrainRun.Native(label, Sizes.SpscCapacity, Sizes.SpscItems)
+            : SpscDrainRun.Channel(label, Variant, Sizes.SpscCapacity, Sizes.SpscItems);
+    }
+
+    [IterationCleanup]
+    public void Cleanup()
+    {
+        _run?.Dispose();
+        _run = null;
+    }
+
+    [Benchmark]
+    public long SpscDrain() => _run!.Execute();
+}
