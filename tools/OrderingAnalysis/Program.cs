@@ -39,6 +39,14 @@ var checks = new List<OrderingCheck>
     new("channel/weak cancel random 10k", WeakSampled(), () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Plain, SendMode.Cancel })),
     new("channel/weak close by sender random 10k", WeakSampled(), () => ChannelScenarios.AsyncSendersAndReceiver(2, 1, 1, Closer.Sender)),
     new("channel/weak 3 senders cancel+timeout random 10k", WeakSampled(), () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Cancel, SendMode.Plain, SendMode.Timeout })),
+    // Added for weakenings none of the above caught (tests/Systematic/Channels/Mpsc/OrderingWeakeningTests.cs).
+    // MaxSteps 2,000 where a weakening shows as an unbounded loop: passing executions take < 100 steps.
+    new("ring/weak probe races pop+push b1", Weak(1) with { MaxSteps = 2_000 }, RingScenarios.ProbeRacesPopAndPush),
+    new("channel/weak close while a sender waits b0", Weak(0), ChannelScenarios.CloseWhileASenderWaits),
+    new("channel/sc blocking b1", Sc(1) with { Reduction = Reduction.SleepSets }, () => ChannelScenarios.BlockingSendersAndReceiver(2, 1, 1)),
+    new("channel/weak two receive timeouts b2", Weak(2) with { MaxSteps = 2_000 }, ChannelScenarios.TwoReceiveTimeouts),
+    new("waker/weak sink switching waiters b3", Weak(3) with { Reduction = Reduction.SleepSets }, () => WakerScenarios.SinkSwitchingWaiters(2, 3)),
+    new("channel/weak blocking receive then async b2", Weak(2), ChannelScenarios.BlockingReceiveThenAsync),
 };
 
 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -82,7 +90,7 @@ string? Arg(string name)
 }
 
 static string Checker_Describe(CheckerOptions o) =>
-    $"{(o.MemoryModel == MemoryModel.Weak ? "weak memory" : "sequentially consistent")}, {(o.Strategy == ExplorationStrategy.Random ? $"random, {o.Iterations:N0} executions, seed {o.Seed}" : $"preemption bound {o.PreemptionBound}")}{(o.Reduction == Reduction.SleepSets ? ", sleep sets" : "")}{(o.MaxExecutions is { } max ? $", first {max:N0} executions (the full space takes minutes per mutant)" : "")}";
+    $"{(o.MemoryModel == MemoryModel.Weak ? "weak memory" : "sequentially consistent")}, {(o.Strategy == ExplorationStrategy.Random ? $"random, {o.Iterations:N0} executions, seed {o.Seed}" : $"preemption bound {o.PreemptionBound}")}{(o.Reduction == Reduction.SleepSets ? ", sleep sets" : "")}{(o.MaxSteps != CheckerOptions.Default.MaxSteps ? $", at most {o.MaxSteps:N0} steps per execution" : "")}{(o.MaxExecutions is { } max ? $", first {max:N0} executions (the full space takes minutes per mutant)" : "")}";
 
 /// <summary>
 /// Written arguments for weakenings no check catches. Format, one block per weakening:
