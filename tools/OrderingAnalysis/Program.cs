@@ -4,6 +4,7 @@ using Sluice.Verification;
 using Sluice.Verification.Orderings;
 
 // Usage: OrderingAnalysis [--root src/Channels] [--out out/orderings] [--only File.cs] [--justifications tools/OrderingAnalysis/justifications.txt]
+//        OrderingAnalysis --list-keys   prints every weakening's justification key and whether the file has an argument for it (runs nothing)
 var root = Arg("--root") ?? "src/Channels";
 var outDir = Arg("--out") ?? "out/orderings";
 var only = Arg("--only");
@@ -12,6 +13,16 @@ Directory.CreateDirectory(outDir);
 
 var sites = OrderingSite.Scan(root).Where(s => only is null || s.File.EndsWith(only, StringComparison.Ordinal)).ToList();
 Console.WriteLine($"ordering analysis: {sites.Count} sites under {root}, {sites.Sum(s => OrderingMutant.For(s).Count)} one-step weakenings");
+if (args.Contains("--list-keys"))
+{
+    var written = Justifications.Load(justificationsFile);
+    var keys = sites.SelectMany(OrderingMutant.For).Select(m => (m, Key: Justifications.Key(m, sites))).ToList();
+    foreach (var (m, key) in keys)
+        Console.WriteLine($"{(written.ContainsKey(key) ? "argued " : "       ")} {m.Weaken,-40} {key}");
+    foreach (var stale in written.Keys.Except(keys.Select(k => k.Key)))
+        Console.WriteLine($"justification matches no weakening (the line changed?): {stale}");
+    return 0;
+}
 
 // Cheap and sharp checks first: a mutant stops at the first check that fails.
 static CheckerOptions Weak(int bound) => CheckerOptions.WeakMemory with { PreemptionBound = bound, IterativeBounding = false };
@@ -39,12 +50,22 @@ var checks = new List<OrderingCheck>
     new("channel/weak cancel random 10k", WeakSampled(), () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Plain, SendMode.Cancel })),
     new("channel/weak close by sender random 10k", WeakSampled(), () => ChannelScenarios.AsyncSendersAndReceiver(2, 1, 1, Closer.Sender)),
     new("channel/weak 3 senders cancel+timeout random 10k", WeakSampled(), () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Cancel, SendMode.Plain, SendMode.Timeout })),
+    // Added for weakenings none of the above caught (tests/Systematic/Channels/Mpsc/OrderingWeakeningTests.cs).
+    // MaxSteps 2,000 where a weakening shows as an unbounded loop: passing executions take < 100 steps.
+    new("ring/weak probe races pop+push b1", Weak(1) with { MaxSteps = 2_000 }, RingScenarios.ProbeRacesPopAndPush),
+    new("channel/weak close while a sender waits b0", Weak(0), ChannelScenarios.CloseWhileASenderWaits),
+    new("channel/sc blocking b1", Sc(1) with { Reduction = Reduction.SleepSets }, () => ChannelScenarios.BlockingSendersAndReceiver(2, 1, 1)),
+    new("channel/weak two receive timeouts b2", Weak(2) with { MaxSteps = 2_000 }, ChannelScenarios.TwoReceiveTimeouts),
+    new("waker/weak sink switching waiters b3", Weak(3) with { Reduction = Reduction.SleepSets }, () => WakerScenarios.SinkSwitchingWaiters(2, 3)),
+    new("channel/weak blocking receive then async b2", Weak(2), ChannelScenarios.BlockingReceiveThenAsync),
 };
 
 var clock = System.Diagnostics.Stopwatch.StartNew();
 var results = OrderingAnalysis.Run(sites, checks, Console.WriteLine);
 var justifications = Justifications.Load(justificationsFile);
-var keyed = results.ToDictionary(r => r.Mutant.Weaken, r => justifications.TryGetValue(Justifications.Key(r.Mutant), out var j) ? j : null);
+var keyed = results.ToDictionary(r => r.Mutant.Weaken, r => justifications.TryGetValue(Justifications.Key(r.Mutant, sites), out var j) ? j.Replace("|", "\\|", StringComparison.Ordinal) : null);
+foreach (var stale in only is null ? justifications.Keys.Except(results.Select(r => Justifications.Key(r.Mutant, sites))) : Enumerable.Empty<string>())
+    Console.WriteLine($"justification matches no weakening (the line changed?): {stale}");
 var report = new StringBuilder();
 report.AppendLine($"# Ordering-necessity analysis of {root}");
 report.AppendLine();
@@ -82,16 +103,27 @@ string? Arg(string name)
 }
 
 static string Checker_Describe(CheckerOptions o) =>
-    $"{(o.MemoryModel == MemoryModel.Weak ? "weak memory" : "sequentially consistent")}, {(o.Strategy == ExplorationStrategy.Random ? $"random, {o.Iterations:N0} executions, seed {o.Seed}" : $"preemption bound {o.PreemptionBound}")}{(o.Reduction == Reduction.SleepSets ? ", sleep sets" : "")}{(o.MaxExecutions is { } max ? $", first {max:N0} executions (the full space takes minutes per mutant)" : "")}";
+    $"{(o.MemoryModel == MemoryModel.Weak ? "weak memory" : "sequentially consistent")}, {(o.Strategy == ExplorationStrategy.Random ? $"random, {o.Iterations:N0} executions, seed {o.Seed}" : $"preemption bound {o.PreemptionBound}")}{(o.Reduction == Reduction.SleepSets ? ", sleep sets" : "")}{(o.MaxSteps != CheckerOptions.Default.MaxSteps ? $", at most {o.MaxSteps:N0} steps per execution" : "")}{(o.MaxExecutions is { } max ? $", first {max:N0} executions (the full space takes minutes per mutant)" : "")}";
 
 /// <summary>
 /// Written arguments for weakenings no check catches. Format, one block per weakening:
 /// <c>File | source line (trimmed) | replacement</c>, then the argument on the following indented lines.
 /// Keyed by the source text, not the line number, so edits elsewhere keep them; a changed line drops its argument.
+/// A line whose text occurs more than once in its file takes a fourth field, the member it is in
+/// (<c>File | source line | replacement | Member</c>), so one argument never covers two sites.
 /// </summary>
 internal static class Justifications
 {
-    public static string Key(OrderingMutant m) => $"{m.Site.File} | {m.Site.Code} | {m.Replacement}";
+    public static string Key(OrderingMutant m, IReadOnlyList<OrderingSite> sites)
+    {
+        var key = $"{m.Site.File} | {m.Site.Code} | {m.Replacement}";
+        var twins = sites.Where(s => s.File == m.Site.File && s.Code == m.Site.Code).ToList();
+        if (twins.Count == 1)
+            return key;
+        key += $" | {m.Site.Member}";
+        var sameMember = twins.Where(s => s.Member == m.Site.Member).ToList();
+        return sameMember.Count == 1 ? key : $"{key} #{sameMember.IndexOf(m.Site) + 1}";
+    }
 
     public static Dictionary<string, string> Load(string path)
     {

@@ -439,4 +439,60 @@ public static class ChannelScenarios
         receiver.Join();
         Assert.Equal(7, got);
     }
+
+    /// <summary>
+    /// A sender waits on a full channel that nobody receives from, and a separate thread closes it: the
+    /// close alone must wake the sender (NotifyAll's SeqCst fence against the sender's fence after listing
+    /// itself), which then fails with Closed. No pop follows that could hide a missed wake-up.
+    /// </summary>
+    public static void CloseWhileASenderWaits()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(1));
+        var sender = ModelThread.SpawnAsync(
+            async () => await Assert.ThrowsAsync<ChannelClosedException>(async () => await channel.Sender.SendAsync(2)),
+            "sender");
+        var closer = ModelThread.Spawn(() => channel.Sender.Close(), "closer");
+        sender.Join();
+        closer.Join();
+    }
+
+    /// <summary>
+    /// Two receives with a timeout in turn on a channel nobody sends to: both time out. The first one's timer
+    /// callback may be the last holder of the receive waiter, so it returns the waiter to the channel's
+    /// one-element cache after the receiver moved on, and the second receive rents it from there (the
+    /// cache's release/acquire pair is then the only hand-off).
+    /// </summary>
+    public static void TwoReceiveTimeouts()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        var receiver = ModelThread.SpawnAsync(async () =>
+        {
+            Assert.Equal(ReceiveStatus.TimedOut, (await channel.Receiver.ReceiveAsync(TimeSpan.FromMilliseconds(10))).Status);
+            Assert.Equal(ReceiveStatus.TimedOut, (await channel.Receiver.ReceiveAsync(TimeSpan.FromMilliseconds(10))).Status);
+        }, "receiver");
+        receiver.Join();
+    }
+
+    /// <summary>
+    /// A blocking receive with a timeout, then (if it timed out) an async receive, against one send: the
+    /// receiver waker's sink switches from the thread waiter to the async waiter, so a notifier holding the
+    /// waker's lock may wake the old waiter while the new one registers; the new registration's re-check
+    /// must then see the push (the locking notifier's CAS is a release).
+    /// </summary>
+    public static void BlockingReceiveThenAsync()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        var got = -1;
+        var receiver = ModelThread.SpawnAsync(async () =>
+        {
+            got = channel.Receiver.Receive(out var item, TimeSpan.FromMilliseconds(10)) == ReceiveStatus.Received
+                ? item
+                : await channel.Receiver.ReceiveAsync();
+        }, "receiver");
+        var sender = ModelThread.Spawn(() => Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(7)), "sender");
+        sender.Join();
+        receiver.Join();
+        Assert.Equal(7, got);
+    }
 }

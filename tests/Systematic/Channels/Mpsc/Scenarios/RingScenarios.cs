@@ -124,4 +124,20 @@ public static class RingScenarios
         Assert.Equal(ok.Sum(), popped);
     }
 
+    /// <summary>
+    /// A probe for space (WaitToWriteAsync's) racing a pop and a push on a full ring of one slot: the probe
+    /// may find its slot already refilled for a later lap and must then re-read a newer enqueue position
+    /// (its acquire on the stamp is what makes the re-read progress).
+    /// </summary>
+    public static void ProbeRacesPopAndPush()
+    {
+        var ring = new Ring<int>(1);
+        Assert.Equal(PushResult.Pushed, ring.TryPush(1));
+        var consumer = ModelThread.Spawn(() => ring.TryPop(out _), "consumer");
+        var producer = ModelThread.Spawn(() => ring.TryPush(2), "producer");
+        var prober = ModelThread.Spawn(() => Assert.NotEqual(PushResult.Closed, ring.ProbeSpace()), "prober");
+        consumer.Join();
+        producer.Join();
+        prober.Join();
+    }
 }

@@ -70,4 +70,22 @@ public static class WakerScenarios
             s.Join();
     }
 
+    /// <summary>
+    /// The sink registers <paramref name="registrations"/> different waiters in a row without waiting (the
+    /// contract allows it: sink calls are never concurrent), while <paramref name="notifiers"/> threads
+    /// notify once each. Checks the hand-off of the two waiter slots: the sink overwrites a slot only after
+    /// every notifier that read it has finished with it (the checker reports any unordered access as a race).
+    /// </summary>
+    public static void SinkSwitchingWaiters(int notifiers, int registrations)
+    {
+        var waker = new ReceiverWaker();
+        var sources = new List<ModelThreadHandle>();
+        for (var n = 0; n < notifiers; n++)
+            sources.Add(ModelThread.Spawn(waker.Notify, $"notifier {n}"));
+        for (var i = 0; i < registrations; i++)
+            waker.Register(new ThreadWaker());
+        waker.Unregister();
+        foreach (var s in sources)
+            s.Join();
+    }
 }
