@@ -3,7 +3,7 @@ using Sluice.Tests.Systematic.Channels.Mpsc.Scenarios;
 using Sluice.Verification;
 using Sluice.Verification.Orderings;
 
-// Usage: OrderingAnalysis [--root src/Channels] [--out out/orderings] [--only File.cs] [--justifications tools/OrderingAnalysis/justifications.txt]
+// Usage: OrderingAnalysis [--root src/Channels] [--out out/orderings] [--only File.cs] [--sites File:Line,…] [--justifications tools/OrderingAnalysis/justifications.txt]
 //        OrderingAnalysis --list-keys   prints every weakening's justification key and whether the file has an argument for it (runs nothing)
 var root = Arg("--root") ?? "src/Channels";
 var outDir = Arg("--out") ?? "out/orderings";
@@ -11,7 +11,12 @@ var only = Arg("--only");
 var justificationsFile = Arg("--justifications") ?? "tools/OrderingAnalysis/justifications.txt";
 Directory.CreateDirectory(outDir);
 
-var sites = OrderingSite.Scan(root).Where(s => only is null || s.File.EndsWith(only, StringComparison.Ordinal)).ToList();
+// --sites File:Line,…: re-check only these sites (e.g. the ones an earlier run did not catch).
+var siteKeys = Arg("--sites")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+var sites = OrderingSite.Scan(root)
+    .Where(s => only is null || s.File.EndsWith(only, StringComparison.Ordinal))
+    .Where(s => siteKeys is null || siteKeys.Contains(s.Key))
+    .ToList();
 Console.WriteLine($"ordering analysis: {sites.Count} sites under {root}, {sites.Sum(s => OrderingMutant.For(s).Count)} one-step weakenings");
 if (args.Contains("--list-keys"))
 {
