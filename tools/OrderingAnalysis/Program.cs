@@ -59,6 +59,7 @@ var checks = new List<OrderingCheck>
     // MaxSteps 2,000 where a weakening shows as an unbounded loop: passing executions take < 100 steps.
     new("ring/weak probe races pop+push b1", Weak(1) with { MaxSteps = 2_000 }, RingScenarios.ProbeRacesPopAndPush),
     new("channel/weak close while a sender waits b0", Weak(0), ChannelScenarios.CloseWhileASenderWaits),
+    new("channel/weak completion after the last receive b1", Weak(1), ChannelScenarios.CompletionAfterTheLastReceive),
     new("channel/sc blocking b1", Sc(1) with { Reduction = Reduction.SleepSets }, () => ChannelScenarios.BlockingSendersAndReceiver(2, 1, 1)),
     new("channel/weak two receive timeouts b2", Weak(2) with { MaxSteps = 2_000 }, ChannelScenarios.TwoReceiveTimeouts),
     new("waker/weak sink switching waiters b3", Weak(3) with { Reduction = Reduction.SleepSets }, () => WakerScenarios.SinkSwitchingWaiters(2, 3)),

@@ -125,4 +125,25 @@ public sealed class OrderingWeakeningTests : CheckerTest
         Caught(options, RingScenarios.ProbeRacesPopAndPush,
             Site("Mpsc/Ring.cs", "public PushResult ProbeSpace()", "var d = slot.Stamp.Load(MemoryOrder.Acquire) - pos;", "Relaxed"), FailureKind.StepBoundExceeded);
     }
+
+    /// <summary>
+    /// The drain check after the last pop: removing either SeqCst fence of the Dekker pair (AfterPop's, NotifyAll's)
+    /// leaves the Completion task incomplete. Relaxing the release/acquire pair on <c>_closing</c> (both halves at
+    /// once) still passes: the evidence for the written argument that the pair is redundant given the fences
+    /// (tools/OrderingAnalysis/justifications.txt).
+    /// </summary>
+    [Fact]
+    public void The_drain_after_the_last_pop_rests_on_the_two_fences_not_on_the_closing_flag()
+    {
+        var options = Weak(2);
+        ExpectPass(options, ChannelScenarios.CompletionAfterTheLastReceive);
+        Caught(options, ChannelScenarios.CompletionAfterTheLastReceive,
+            Site("Mpsc/BoundedChannelCore.cs", "private void AfterPop()", "Atomic.Fence(MemoryOrder.SeqCst);", "Relaxed"), FailureKind.Exception);
+        Caught(options, ChannelScenarios.CompletionAfterTheLastReceive,
+            Site("Mpsc/SenderWaiterList.cs", "public void NotifyAll()", "Atomic.Fence(MemoryOrder.SeqCst);", "Relaxed"), FailureKind.Exception);
+        var both = Site("Mpsc/BoundedChannelCore.cs", "private void AfterPop()", "if (_closing.Load(MemoryOrder.Acquire) != 0 && _ring.IsDrained())", "Relaxed") + ";" +
+                   Site("Mpsc/BoundedChannelCore.cs", "public bool Close(Exception? error)", "_closing.Store(1, MemoryOrder.Release);", "Relaxed");
+        var relaxed = ExpectPass(options with { Weaken = both }, ChannelScenarios.CompletionAfterTheLastReceive);
+        Assert.True(relaxed.WeakenedOperations > 0, "the weakened operations never ran");
+    }
 }

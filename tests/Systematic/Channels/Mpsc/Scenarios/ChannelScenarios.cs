@@ -495,4 +495,24 @@ public static class ChannelScenarios
         receiver.Join();
         Assert.Equal(7, got);
     }
+
+    /// <summary>
+    /// The receiver takes the one item sent and stops; the sender closes the channel (its last handle). Nobody
+    /// receives again, so only the drain checks of the pop (AfterPop) and of the close can complete the Completion
+    /// task: a Dekker pair of SeqCst fences (AfterPop's, NotifyAll's) decides which one sees the other. The other
+    /// scenarios receive until Closed, which completes the task anyway and hides this path.
+    /// </summary>
+    public static void CompletionAfterTheLastReceive()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        var receiver = ModelThread.Spawn(() => Assert.Equal(7, channel.Receiver.Receive()), "receiver");
+        var sender = ModelThread.Spawn(() =>
+        {
+            Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(7));
+            channel.Sender.Dispose(); // the last handle: closes the channel
+        }, "sender");
+        receiver.Join();
+        sender.Join();
+        Assert.True(channel.Reader.Completion.IsCompleted, "the channel is closed and drained but its Completion task is not complete");
+    }
 }
