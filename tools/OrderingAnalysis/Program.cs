@@ -13,7 +13,10 @@ Directory.CreateDirectory(outDir);
 
 // --sites File:Line,…: re-check only these sites (e.g. the ones an earlier run did not catch).
 var siteKeys = Arg("--sites")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-var sites = OrderingSite.Scan(root)
+// Every site, also when only some are checked: a justification key names the member when its line's text
+// occurs twice in the file, which only the full scan can tell.
+var allSites = OrderingSite.Scan(root);
+var sites = allSites
     .Where(s => only is null || s.File.EndsWith(only, StringComparison.Ordinal))
     .Where(s => siteKeys is null || siteKeys.Contains(s.Key))
     .ToList();
@@ -21,7 +24,7 @@ Console.WriteLine($"ordering analysis: {sites.Count} sites under {root}, {sites.
 if (args.Contains("--list-keys"))
 {
     var written = Justifications.Load(justificationsFile);
-    var keys = sites.SelectMany(OrderingMutant.For).Select(m => (m, Key: Justifications.Key(m, sites))).ToList();
+    var keys = sites.SelectMany(OrderingMutant.For).Select(m => (m, Key: Justifications.Key(m, allSites))).ToList();
     foreach (var (m, key) in keys)
         Console.WriteLine($"{(written.ContainsKey(key) ? "argued " : "       ")} {m.Weaken,-40} {key}");
     foreach (var stale in written.Keys.Except(keys.Select(k => k.Key)))
@@ -69,8 +72,8 @@ var checks = new List<OrderingCheck>
 var clock = System.Diagnostics.Stopwatch.StartNew();
 var results = OrderingAnalysis.Run(sites, checks, Console.WriteLine);
 var justifications = Justifications.Load(justificationsFile);
-var keyed = results.ToDictionary(r => r.Mutant.Weaken, r => justifications.TryGetValue(Justifications.Key(r.Mutant, sites), out var j) ? j.Replace("|", "\\|", StringComparison.Ordinal) : null);
-foreach (var stale in only is null ? justifications.Keys.Except(results.Select(r => Justifications.Key(r.Mutant, sites))) : Enumerable.Empty<string>())
+var keyed = results.ToDictionary(r => r.Mutant.Weaken, r => justifications.TryGetValue(Justifications.Key(r.Mutant, allSites), out var j) ? j.Replace("|", "\\|", StringComparison.Ordinal) : null);
+foreach (var stale in only is null && siteKeys is null ? justifications.Keys.Except(results.Select(r => Justifications.Key(r.Mutant, allSites))) : Enumerable.Empty<string>())
     Console.WriteLine($"justification matches no weakening (the line changed?): {stale}");
 var report = new StringBuilder();
 report.AppendLine($"# Ordering-necessity analysis of {root}");
