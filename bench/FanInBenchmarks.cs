@@ -13,10 +13,8 @@ namespace Sluice.Benchmarks;
 /// message. See bench/README.md for the blog's flaws this avoids.
 /// </summary>
 [MemoryDiagnoser]
-public class FanInBenchmarks : IRunFactory
+public class FanInBenchmarks : WorkloadBenchmark, IRunFactory
 {
-    private WorkloadRun? _run;
-
     public static IEnumerable<Variant> Variants =>
         [Variant.Sluice, Variant.BclBounded, Variant.BclUnbounded, Variant.QueueSemaphore];
 
@@ -30,18 +28,10 @@ public class FanInBenchmarks : IRunFactory
 
     public static long Messages() => Sizes.FanInTotalMessages;
 
-    [IterationSetup]
-    public void Setup() => _run = Runs.Build(Variant, Sizes.FanInCapacity, this);
-
-    [IterationCleanup]
-    public void Cleanup()
-    {
-        _run?.Dispose();
-        _run = null;
-    }
+    protected override WorkloadRun CreateRun() => Runs.Build(Variant, Sizes.FanInCapacity, this);
 
     [Benchmark]
-    public long FanIn() => _run!.Execute();
+    public long FanIn() => Execute();
 
     public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
         where TSend : struct, ISendEnd

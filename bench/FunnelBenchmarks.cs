@@ -12,10 +12,8 @@ namespace Sluice.Benchmarks;
 /// invocation), every sender awaiting each send, the receiver awaiting each receive. See bench/README.md.
 /// </summary>
 [MemoryDiagnoser]
-public class FunnelBenchmarks : IRunFactory
+public class FunnelBenchmarks : WorkloadBenchmark, IRunFactory
 {
-    private WorkloadRun? _run;
-
     public static IEnumerable<Variant> Variants =>
         [Variant.Sluice, Variant.SluiceAdapter, Variant.BclBounded, Variant.BclUnbounded, Variant.QueueSemaphore];
 
@@ -31,18 +29,10 @@ public class FunnelBenchmarks : IRunFactory
     /// <summary>Messages per invocation (for the msg/µs and B/msg columns and the summary).</summary>
     public static long Messages() => (long)Sizes.FunnelRigs * Sizes.FunnelSenders * Sizes.FunnelMessagesPerSender;
 
-    [IterationSetup]
-    public void Setup() => _run = Runs.Build(Variant, Capacity, this);
-
-    [IterationCleanup]
-    public void Cleanup()
-    {
-        _run?.Dispose();
-        _run = null;
-    }
+    protected override WorkloadRun CreateRun() => Runs.Build(Variant, Capacity, this);
 
     [Benchmark]
-    public long Funnel() => _run!.Execute();
+    public long Funnel() => Execute();
 
     public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
         where TSend : struct, ISendEnd

@@ -12,10 +12,8 @@ namespace Sluice.Benchmarks;
 /// send ever waits: this measures the starved receiver's register / notify / wake path). See bench/README.md.
 /// </summary>
 [MemoryDiagnoser]
-public class PinballBenchmarks : IRunFactory
+public class PinballBenchmarks : WorkloadBenchmark, IRunFactory
 {
-    private WorkloadRun? _run;
-
     public static IEnumerable<Variant> Variants =>
         [Variant.Sluice, Variant.SluiceAdapter, Variant.BclBounded, Variant.BclUnbounded, Variant.QueueSemaphore];
 
@@ -31,18 +29,10 @@ public class PinballBenchmarks : IRunFactory
     /// <summary>Messages per invocation: graphs × balls × (hops / balls).</summary>
     public static long Messages(int balls) => (long)Sizes.PinballGraphs * balls * (Sizes.PinballHopsPerGraph / balls);
 
-    [IterationSetup]
-    public void Setup() => _run = Runs.Build(Variant, Balls, this);
-
-    [IterationCleanup]
-    public void Cleanup()
-    {
-        _run?.Dispose();
-        _run = null;
-    }
+    protected override WorkloadRun CreateRun() => Runs.Build(Variant, Balls, this);
 
     [Benchmark]
-    public long Pinball() => _run!.Execute();
+    public long Pinball() => Execute();
 
     public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
         where TSend : struct, ISendEnd

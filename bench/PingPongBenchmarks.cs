@@ -11,11 +11,9 @@ namespace Sluice.Benchmarks;
 /// each. The blocking variants use two dedicated threads. See bench/README.md.
 /// </summary>
 [MemoryDiagnoser]
-public class PingPongBenchmarks : IRunFactory
+public class PingPongBenchmarks : WorkloadBenchmark, IRunFactory
 {
     private const int Capacity = 1;
-    private WorkloadRun? _run;
-
     public static IEnumerable<Variant> Variants =>
     [
         Variant.Sluice, Variant.SluiceAdapter, Variant.SluiceBlocking, Variant.BclBounded, Variant.BclUnbounded,
@@ -28,24 +26,16 @@ public class PingPongBenchmarks : IRunFactory
     /// <summary>Two messages per round trip.</summary>
     public static long Messages() => 2L * Sizes.PingPongRoundTrips;
 
-    [IterationSetup]
-    public void Setup()
+    protected override WorkloadRun CreateRun()
     {
         var label = $"PingPong\t{Variant}\t";
-        _run = Runs.IsBlocking(Variant)
+        return Runs.IsBlocking(Variant)
             ? new BlockingPingPongRun(label, Runs.BuildBlocking(Variant, Capacity), Runs.BuildBlocking(Variant, Capacity), Sizes.PingPongRoundTrips)
             : Runs.Build(Variant, Capacity, this);
     }
 
-    [IterationCleanup]
-    public void Cleanup()
-    {
-        _run?.Dispose();
-        _run = null;
-    }
-
     [Benchmark]
-    public long PingPong() => _run!.Execute();
+    public long PingPong() => Execute();
 
     public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
         where TSend : struct, ISendEnd

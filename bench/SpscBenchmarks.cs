@@ -11,10 +11,8 @@ namespace Sluice.Benchmarks;
 /// where bounded); the blocking variants use two dedicated threads. See bench/README.md.
 /// </summary>
 [MemoryDiagnoser]
-public class SpscBenchmarks : IRunFactory
+public class SpscBenchmarks : WorkloadBenchmark, IRunFactory
 {
-    private WorkloadRun? _run;
-
     public static IEnumerable<Variant> Variants =>
     [
         Variant.Sluice, Variant.SluiceAdapter, Variant.SluiceBlocking, Variant.BclBounded, Variant.BclUnbounded,
@@ -26,24 +24,16 @@ public class SpscBenchmarks : IRunFactory
 
     public static long Messages() => Sizes.SpscItems;
 
-    [IterationSetup]
-    public void Setup()
+    protected override WorkloadRun CreateRun()
     {
         var label = $"Spsc\t{Variant}\t";
-        _run = Runs.IsBlocking(Variant)
+        return Runs.IsBlocking(Variant)
             ? new BlockingSpscRun(label, Runs.BuildBlocking(Variant, Sizes.SpscCapacity), Sizes.SpscItems)
             : Runs.Build(Variant, Sizes.SpscCapacity, this);
     }
 
-    [IterationCleanup]
-    public void Cleanup()
-    {
-        _run?.Dispose();
-        _run = null;
-    }
-
     [Benchmark]
-    public long Spsc() => _run!.Execute();
+    public long Spsc() => Execute();
 
     public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
         where TSend : struct, ISendEnd
@@ -57,10 +47,8 @@ public class SpscBenchmarks : IRunFactory
 /// wait-then-drain consumer and a try-first producer (<see cref="SpscDrainRun"/>). See bench/README.md.
 /// </summary>
 [MemoryDiagnoser]
-public class SpscDrainBenchmarks
+public class SpscDrainBenchmarks : WorkloadBenchmark
 {
-    private WorkloadRun? _run;
-
     public static IEnumerable<Variant> Variants =>
         [Variant.Sluice, Variant.SluiceAdapter, Variant.BclBounded, Variant.BclUnbounded, Variant.BclUnboundedSpsc];
 
@@ -69,22 +57,14 @@ public class SpscDrainBenchmarks
 
     public static long Messages() => Sizes.SpscItems;
 
-    [IterationSetup]
-    public void Setup()
+    protected override WorkloadRun CreateRun()
     {
         var label = $"SpscDrain\t{Variant}\t";
-        _run = Variant == Variant.Sluice
+        return Variant == Variant.Sluice
             ? SpscDrainRun.Native(label, Sizes.SpscCapacity, Sizes.SpscItems)
             : SpscDrainRun.Channel(label, Variant, Sizes.SpscCapacity, Sizes.SpscItems);
     }
 
-    [IterationCleanup]
-    public void Cleanup()
-    {
-        _run?.Dispose();
-        _run = null;
-    }
-
     [Benchmark]
-    public long SpscDrain() => _run!.Execute();
+    public long SpscDrain() => Execute();
 }

@@ -11,10 +11,8 @@ namespace Sluice.Benchmarks;
 /// invocation, capacity 1,024 where bounded). A "message" here is one send-receive pair.
 /// </summary>
 [MemoryDiagnoser]
-public class TryPairBenchmarks : IRunFactory
+public class TryPairBenchmarks : WorkloadBenchmark, IRunFactory
 {
-    private WorkloadRun? _run;
-
     public static IEnumerable<Variant> Variants =>
         [Variant.Sluice, Variant.SluiceAdapter, Variant.BclBounded, Variant.BclUnbounded, Variant.BclUnboundedSpsc, Variant.QueueSemaphore];
 
@@ -23,18 +21,10 @@ public class TryPairBenchmarks : IRunFactory
 
     public static long Messages() => Sizes.SpscItems;
 
-    [IterationSetup]
-    public void Setup() => _run = Runs.Build(Variant, Sizes.SpscCapacity, this);
-
-    [IterationCleanup]
-    public void Cleanup()
-    {
-        _run?.Dispose();
-        _run = null;
-    }
+    protected override WorkloadRun CreateRun() => Runs.Build(Variant, Sizes.SpscCapacity, this);
 
     [Benchmark]
-    public long TryPair() => _run!.Execute();
+    public long TryPair() => Execute();
 
     public WorkloadRun Create<TSend, TReceive, TPipe>(Func<TPipe> newPipe)
         where TSend : struct, ISendEnd

@@ -303,19 +303,12 @@ public static class Summarizer
                 : "msg/µs (ratio to the best BCL variant); the last column names that variant.");
             md.AppendLine();
             var firstColumn = ParameterName(w[0].Parameter);
-            md.Append(CultureInfo.InvariantCulture, $"| {(firstColumn.Length == 0 ? "-" : firstColumn)} |");
-            foreach (var v in variants)
-                md.Append(CultureInfo.InvariantCulture, $" {v} |");
-            md.AppendLine(" best BCL |");
-            md.Append("|---|");
-            foreach (var _ in variants)
-                md.Append("---:|");
-            md.AppendLine("---|");
+            AppendTableHeader(md, firstColumn, variants, lastColumn: "best BCL");
             foreach (var parameter in Parameters(w))
             {
                 var row = w.Where(c => c.Parameter == parameter).ToDictionary(c => c.Variant);
                 var best = row.Values.Where(c => IsBcl(c.Variant)).MaxBy(c => c.MessagesPerMicrosecond);
-                md.Append(CultureInfo.InvariantCulture, $"| {(parameter.Length == 0 ? "-" : ParameterValue(parameter).ToString(CultureInfo.InvariantCulture))} |");
+                md.Append(CultureInfo.InvariantCulture, $"| {RowLabel(parameter)} |");
                 foreach (var v in variants)
                 {
                     if (!row.TryGetValue(v, out var c))
@@ -341,18 +334,11 @@ public static class Summarizer
             md.AppendLine("Bytes allocated per message: all-in (BenchmarkDotNet's Allocated ÷ messages; includes what each new channel allocates once)");
             md.AppendLine("/ steady state (the allocation probe: extra bytes ÷ extra messages when the run is doubled; 0 means nothing per message).");
             md.AppendLine();
-            md.Append(CultureInfo.InvariantCulture, $"| {(firstColumn.Length == 0 ? "-" : firstColumn)} |");
-            foreach (var v in variants)
-                md.Append(CultureInfo.InvariantCulture, $" {v} |");
-            md.AppendLine();
-            md.Append("|---|");
-            foreach (var _ in variants)
-                md.Append("---:|");
-            md.AppendLine();
+            AppendTableHeader(md, firstColumn, variants, lastColumn: null);
             foreach (var parameter in Parameters(w))
             {
                 var row = w.Where(c => c.Parameter == parameter).ToDictionary(c => c.Variant);
-                md.Append(CultureInfo.InvariantCulture, $"| {(parameter.Length == 0 ? "-" : ParameterValue(parameter).ToString(CultureInfo.InvariantCulture))} |");
+                md.Append(CultureInfo.InvariantCulture, $"| {RowLabel(parameter)} |");
                 foreach (var v in variants)
                 {
                     var allIn = row.TryGetValue(v, out var c) && c.BytesPerMessage is { } b ? F(b) : "–";
@@ -369,17 +355,10 @@ public static class Summarizer
                 md.AppendLine("Diagnostics per message (median over invocations): thread-pool work items / monitor lock contentions / process CPU ns (all threads;");
                 md.AppendLine("less sensitive than elapsed time to other jobs on the machine, but it counts spinning):");
                 md.AppendLine();
-                md.Append(CultureInfo.InvariantCulture, $"| {(firstColumn.Length == 0 ? "-" : firstColumn)} |");
-                foreach (var v in variants)
-                    md.Append(CultureInfo.InvariantCulture, $" {v} |");
-                md.AppendLine();
-                md.Append("|---|");
-                foreach (var _ in variants)
-                    md.Append("---:|");
-                md.AppendLine();
+                AppendTableHeader(md, firstColumn, variants, lastColumn: null);
                 foreach (var parameter in Parameters(w))
                 {
-                    md.Append(CultureInfo.InvariantCulture, $"| {(parameter.Length == 0 ? "-" : ParameterValue(parameter).ToString(CultureInfo.InvariantCulture))} |");
+                    md.Append(CultureInfo.InvariantCulture, $"| {RowLabel(parameter)} |");
                     foreach (var v in variants)
                     {
                         var text = diagnostics.TryGetValue((workload, v, parameter.Replace(" ", "", StringComparison.Ordinal)), out var d)
@@ -394,6 +373,23 @@ public static class Summarizer
             }
         }
     }
+
+    /// <summary>A table's header and alignment rows: the parameter column, one column per variant, and an optional last column.</summary>
+    private static void AppendTableHeader(StringBuilder md, string firstColumn, List<string> variants, string? lastColumn)
+    {
+        md.Append(CultureInfo.InvariantCulture, $"| {(firstColumn.Length == 0 ? "-" : firstColumn)} |");
+        foreach (var v in variants)
+            md.Append(CultureInfo.InvariantCulture, $" {v} |");
+        md.AppendLine(lastColumn is null ? "" : $" {lastColumn} |");
+        md.Append("|---|");
+        foreach (var _ in variants)
+            md.Append("---:|");
+        md.AppendLine(lastColumn is null ? "" : "---|");
+    }
+
+    /// <summary>A row's first cell: the parameter's value, or "-" for a workload without parameters.</summary>
+    private static string RowLabel(string parameter) =>
+        parameter.Length == 0 ? "-" : ParameterValue(parameter).ToString(CultureInfo.InvariantCulture);
 
     private static void WriteTargets(StringBuilder md, List<Case> cases, Dictionary<(string, string, string), Probe> probes)
     {
