@@ -50,4 +50,26 @@ public static class SourceTree
             ? Path.Combine(Root, compiledPath[MappedPrefix.Length..])
             : compiledPath;
     }
+
+    /// <summary>
+    /// An ordering override (<c>File:line=Order</c>, for <see cref="CheckerOptions.Weaken"/>) for the first line
+    /// after <paramref name="anchor"/> whose trimmed text is <paramref name="statement"/>, in a file of the library
+    /// (<c>src/Channels</c>). Found by text, so edits elsewhere in the file do not move it.
+    /// </summary>
+    /// <param name="file">The file under <c>src/Channels</c>, e.g. <c>Mpsc/Ring.cs</c>.</param>
+    /// <param name="anchor">Text on a line before the site, usually the member's signature.</param>
+    /// <param name="statement">The site's whole line, trimmed.</param>
+    /// <param name="order">The ordering to apply there.</param>
+    /// <exception cref="InvalidOperationException">The anchor, or the statement within 40 lines after it, is not in the file.</exception>
+    public static string OrderingOverride(string file, string anchor, string statement, string order)
+    {
+        var lines = File.ReadAllLines(Path.Combine(Root, "src", "Channels", file));
+        var start = Array.FindIndex(lines, l => l.Contains(anchor, StringComparison.Ordinal));
+        if (start < 0)
+            throw new InvalidOperationException($"\"{anchor}\" is not in src/Channels/{file}; update the test's site.");
+        var at = Array.FindIndex(lines, start, l => l.Trim() == statement);
+        if (at <= start || at >= start + 40)
+            throw new InvalidOperationException($"\"{statement}\" is not within 40 lines after \"{anchor}\" in src/Channels/{file}; update the test's site.");
+        return $"{file}:{at + 1}={order}";
+    }
 }

@@ -1,7 +1,4 @@
-using System;
-using System.IO;
 using Sluice.Verification;
-using Xunit;
 
 namespace Sluice.Tests.Property.Mpsc;
 
@@ -11,18 +8,8 @@ namespace Sluice.Tests.Property.Mpsc;
 /// </summary>
 internal static class SourceSites
 {
-    private static string[] Lines(string file) =>
-        File.ReadAllLines(Path.Combine(SourceTree.Root, "src", "Channels", "Mpsc", file));
-
-    private static string Find(string file, string method, string statement, string order)
-    {
-        var lines = Lines(file);
-        var start = Array.FindIndex(lines, l => l.Contains(method, StringComparison.Ordinal));
-        Assert.True(start >= 0, $"{method} not found in {file}");
-        var at = Array.FindIndex(lines, start, l => l.Contains(statement, StringComparison.Ordinal));
-        Assert.True(at > start && at < start + 20, $"\"{statement}\" not found near {method} in {file}");
-        return $"Mpsc/{file}:{at + 1}={order}";
-    }
+    private static string Find(string file, string method, string statement, string order) =>
+        SourceTree.OrderingOverride("Mpsc/" + file, method, statement, order);
 
     /// <summary>
     /// The lost wake-up under weak memory found by this suite (docs/linearizability.md), re-introduced: the
@@ -32,5 +19,5 @@ internal static class SourceSites
     public static string ReceiverWakerAcquireOnly => Find("ReceiverWaker.cs", "public void Register(IWakeable waiter)", "_state.FetchOr(Registered, MemoryOrder.AcqRel);", "Acquire");
 
     /// <summary>The SeqCst fence at the top of BoundedChannelCore.AfterPop, removed (the mutant).</summary>
-    public static string AfterPopFenceRemoved => Find("BoundedChannelCore.cs", "void AfterPop()", "Atomic.Fence(MemoryOrder.SeqCst)", "Relaxed");
+    public static string AfterPopFenceRemoved => Find("BoundedChannelCore.cs", "void AfterPop()", "Atomic.Fence(MemoryOrder.SeqCst);", "Relaxed");
 }

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using Sluice.Tests.Systematic.Channels.Mpsc.Scenarios;
 using Sluice.Verification;
 using Xunit;
@@ -22,19 +21,8 @@ public sealed class OrderingWeakeningTests : CheckerTest
 
     private static CheckerOptions Weak(int bound) => CheckerOptions.WeakMemory with { PreemptionBound = bound, IterativeBounding = false, Name = "ordering" };
 
-    /// <summary>
-    /// The override <c>File:line=Order</c> for the first line after <paramref name="anchor"/> whose trimmed text is
-    /// <paramref name="code"/> (found by text, so edits elsewhere in the file do not break the test).
-    /// </summary>
-    private static string Site(string file, string anchor, string code, string order)
-    {
-        var lines = File.ReadAllLines(Path.Combine(SourceTree.Root, "src", "Channels", file));
-        var start = Array.FindIndex(lines, l => l.Contains(anchor, StringComparison.Ordinal));
-        Assert.True(start >= 0, $"{anchor} not found in {file}");
-        var at = Array.FindIndex(lines, start, l => l.Trim() == code);
-        Assert.True(at > start && at < start + 40, $"\"{code}\" not found after {anchor} in {file}");
-        return $"{file}:{at + 1}={order}";
-    }
+    private static string Site(string file, string anchor, string code, string order) =>
+        SourceTree.OrderingOverride(file, anchor, code, order);
 
     private void Caught(CheckerOptions options, Action body, string weaken, FailureKind kind)
     {
