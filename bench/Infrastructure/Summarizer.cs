@@ -294,7 +294,7 @@ public static class Summarizer
             var w = cases.Where(c => c.Workload == workload).ToList();
             if (w.Count == 0)
                 continue;
-            var variants = w.Select(c => c.Variant).Distinct().OrderBy(v => Enum.Parse<Variant>(v)).ToList();
+            var variants = VariantsIn(w);
             md.AppendLine(CultureInfo.InvariantCulture, $"## {Titles[workload]}");
             md.AppendLine();
             var pingPong = workload == "PingPong";
@@ -374,6 +374,10 @@ public static class Summarizer
         }
     }
 
+    /// <summary>The variants present in <paramref name="cases"/>, in the enum's order (the tables' and charts' column order).</summary>
+    private static List<string> VariantsIn(IEnumerable<Case> cases) =>
+        cases.Select(c => c.Variant).Distinct().OrderBy(v => Enum.Parse<Variant>(v)).ToList();
+
     /// <summary>A table's header and alignment rows: the parameter column, one column per variant, and an optional last column.</summary>
     private static void AppendTableHeader(StringBuilder md, string firstColumn, List<string> variants, string? lastColumn)
     {
@@ -447,7 +451,7 @@ public static class Summarizer
         var w = cases.Where(c => c.Workload == workload).ToList();
         if (w.Count == 0)
             return;
-        var variants = w.Select(c => c.Variant).Distinct().OrderBy(v => Enum.Parse<Variant>(v)).ToList();
+        var variants = VariantsIn(w);
         var name = workload.ToLowerInvariant();
         var dat = new StringBuilder();
         dat.AppendLine("x\t" + string.Join('\t', variants));
@@ -483,7 +487,7 @@ public static class Summarizer
         var w = cases.Where(c => workloads.Contains(c.Workload)).ToList();
         if (w.Count == 0)
             return;
-        var variants = w.Select(c => c.Variant).Distinct().OrderBy(v => Enum.Parse<Variant>(v)).ToList();
+        var variants = VariantsIn(w);
         var dat = new StringBuilder();
         dat.AppendLine("variant\t" + string.Join('\t', labels.Select(l => $"\"{l}\"")));
         foreach (var v in variants)
