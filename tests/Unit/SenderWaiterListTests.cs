@@ -51,6 +51,37 @@ public class SenderWaiterListTests
         Assert.Equal(ReceiveStatus.Empty, channel.Receiver.TryReceive(out _));
     }
 
+    /// <summary>
+    /// Without a test dispatcher, the receive that frees a slot runs the notified sender's retry itself:
+    /// the waiting item is in the ring and the send is complete before <c>TryReceive</c> returns (the
+    /// funnel benchmark's fix: a dispatched retry let the receiver find a one-slot ring empty and park
+    /// once per message). Per-sender order and the count are unchanged.
+    /// </summary>
+    [Fact]
+    public async Task A_receive_that_frees_a_slot_runs_the_waiting_senders_retry_before_it_returns()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(0));
+        var a = channel.Sender.SendAsync(1);
+        var b = channel.Sender.SendAsync(2);
+        Assert.False(a.IsCompleted);
+        Assert.False(b.IsCompleted);
+
+        for (var expected = 0; expected <= 2; expected++)
+        {
+            Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out var item));
+            Assert.Equal(expected, item);
+            if (expected == 0)
+                Assert.True(a.IsCompletedSuccessfully); // pushed by the receive above, on this thread
+            if (expected == 1)
+                Assert.True(b.IsCompletedSuccessfully);
+        }
+
+        Assert.Equal(ReceiveStatus.Empty, channel.Receiver.TryReceive(out _));
+        await a;
+        await b;
+    }
+
     /// <summary>A waiter cancelled while still listed consumed no notification: the next pop notifies the next waiter.</summary>
     [Fact]
     public async Task A_sender_canceled_while_listed_leaves_the_next_notification_to_the_next_waiter()

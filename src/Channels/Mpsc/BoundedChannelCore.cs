@@ -63,7 +63,9 @@ internal sealed class BoundedChannelCore<T>
     /// <summary>Creates an empty, open channel.</summary>
     /// <param name="capacity">At least 1.</param>
     /// <param name="dispatchOverride">Tests only: receives the retries the channel would hand to the thread
-    /// pool, so a test can run them at chosen points. Null in production.</param>
+    /// pool, and the notified sender's retry the receiver would run itself after a pop, so a test can run
+    /// them at chosen points (a captured inline retry stands for a receiver delayed between releasing the
+    /// sender list's lock and starting the run). Null in production.</param>
     public BoundedChannelCore(int capacity, Action<IThreadPoolWorkItem>? dispatchOverride = null)
     {
         _ring = new Ring<T>(capacity);
@@ -619,10 +621,29 @@ internal sealed class BoundedChannelCore<T>
         // listed, or its retry sees the slot we just freed; (2) pairs with Close's fence: either we see
         // _closing, or the closer sees our new dequeue position in its drain check.
         Atomic.Fence(MemoryOrder.SeqCst);
-        _senders.NotifyOneAfterFence();
+        if (_senders.NotifyOneAfterFence() is { } sender)
+            RunNotifiedSender(sender);
         // Acquire: pairs with Close's Release store: the CLOSED bit is visible to IsDrained.
         if (_closing.Load(MemoryOrder.Acquire) != 0 && _ring.IsDrained())
             SignalDrained();
+    }
+
+    /// <summary>
+    /// The receiver just freed a slot and owns the run of the sender it notified: an asynchronous sender's
+    /// retry runs here, on the receiver's thread, so the freed slot is refilled before the receiver looks
+    /// again (as System.Threading.Channels moves a blocked writer's item under its lock). Dispatching the
+    /// retry instead let the receiver find the ring empty and park once per message on a small ring (two
+    /// thread-pool work items per message instead of one). The sender's awaiter still resumes on the
+    /// thread pool (its continuation is dispatched, never run on the receiver's stack). (A blocking sender
+    /// was unparked under the list's lock and retries on its own thread.)
+    /// </summary>
+    /// <param name="sender">The asynchronous node, unlisted and Running, whose notification this run must use or forward.</param>
+    private void RunNotifiedSender(SendWaiter<T> sender)
+    {
+        if (_dispatchOverride is not null)
+            sender.StartRunner();
+        else
+            RunSender(sender, notified: sender.SignalWasNotification.Read(), inlineContinuation: false, skipFirstAttempt: false);
     }
 
     private void EnterReceive()

@@ -161,31 +161,50 @@ internal sealed class SenderWaiterList<T>
         return startRunner;
     }
 
-    /// <summary>After freeing one slot: signals the first listed node. Starts with the SeqCst fence.</summary>
+    /// <summary>After freeing one slot: signals the first listed node and starts its runner (dispatches its
+    /// retry, or unparks its thread). Starts with the SeqCst fence.</summary>
     public void NotifyOne()
     {
         // SeqCst: pairs with the fence a sender issues after Enqueue (Dekker): either we see it listed, or
         // its retry sees the slot freed (or the CLOSED bit set) before this call.
         Atomic.Fence(MemoryOrder.SeqCst);
-        NotifyOneAfterFence();
+        NotifyOneAfterFence()?.StartRunner();
     }
 
-    /// <summary><see cref="NotifyOne"/> for a caller that has just issued the SeqCst fence itself.</summary>
-    public void NotifyOneAfterFence()
+    /// <summary>
+    /// <see cref="NotifyOne"/> for a caller that has just issued the SeqCst fence itself, and that starts
+    /// the runner itself: unlinks and signals the first listed node.
+    /// </summary>
+    /// <returns>The asynchronous node whose run the caller now owns (it must start it, or run it: the lock
+    /// is released), or null (nobody listed; the node was already running and will loop; or it was a
+    /// blocking sender, whose thread was unparked here).</returns>
+    public SendWaiter<T>? NotifyOneAfterFence()
     {
         // Relaxed: ordered by the caller's SeqCst fence (see NotifyOne).
         if (_isEmpty.Load(MemoryOrder.Relaxed) != 0)
-            return; // cheap when nobody waits
+            return null; // cheap when nobody waits
 
+        SendWaiter<T>? runner = null;
         _lock.Enter();
         var node = _head.Read();
         if (node is not null)
         {
             Unlink(node);
-            Deliver(node);
+            if (Deliver(node))
+            {
+                // A blocked thread polls its own state and may finish and reuse the node as soon as the
+                // signal lands, so it is unparked here, under the lock, and never touched afterwards (the
+                // linearizability suite caught a version that read the node's kind after unlocking). An
+                // asynchronous node cannot move until its runner runs it: that run is the caller's now.
+                if (node.Kind == SendKind.Blocking)
+                    node.StartRunner();
+                else
+                    runner = node;
+            }
         }
 
         _lock.Exit();
+        return runner;
     }
 
     /// <summary>On close: signals every listed node (each retries and fails Closed). Starts with the SeqCst fence.</summary>
@@ -201,18 +220,19 @@ internal sealed class SenderWaiterList<T>
         while (_head.Read() is { } node)
         {
             Unlink(node);
-            Deliver(node);
+            if (Deliver(node))
+                node.StartRunner(); // dispatch its retry, or unpark its thread: cheap, never runs it here
         }
 
         _lock.Exit();
     }
 
     /// <summary>Under the lock: a notification for an unlinked node.</summary>
-    private static void Deliver(SendWaiter<T> node)
+    /// <returns>Whether the node was parked: the caller now owns its run.</returns>
+    private static bool Deliver(SendWaiter<T> node)
     {
         node.SignalWasNotification.Write(true);
-        if (node.Signal())
-            node.StartRunner(); // dispatch its retry, or unpark its thread: cheap, never runs it here
+        return node.Signal();
     }
 
     /// <summary>Under the lock.</summary>
