@@ -12,7 +12,11 @@ namespace Sluice.Sync;
 /// </summary>
 /// <remarks>
 /// Release build: the thread pool, without capturing the <see cref="ExecutionContext"/> (the awaiting
-/// async method flows its own) and without allocating. Checked build: the continuation becomes a new
+/// async method flows its own) and without allocating. Both overloads prefer the calling thread's local
+/// queue, as <c>ManualResetValueTaskSourceCore</c> does for its asynchronous continuations: the caller is
+/// usually a pool thread about to finish its own item, so the woken side runs next on the same core
+/// instead of waking an idle worker through the global queue (a futex wake and a cache transfer per
+/// message); idle workers still steal from local queues. Checked build: the continuation becomes a new
 /// logical thread of the checker, schedulable like any other, that happens after the dispatch.
 /// </remarks>
 public static class ContinuationDispatcher
@@ -31,7 +35,7 @@ public static class ContinuationDispatcher
             return;
         }
 #endif
-        ThreadPool.UnsafeQueueUserWorkItem(workItem, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(workItem, preferLocal: true);
     }
 
     /// <summary>Runs <paramref name="callback"/>(<paramref name="state"/>) on another thread.</summary>
@@ -49,6 +53,6 @@ public static class ContinuationDispatcher
             return;
         }
 #endif
-        ThreadPool.UnsafeQueueUserWorkItem(callback, state, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(callback, state, preferLocal: true);
     }
 }
