@@ -157,7 +157,7 @@ public static class Summarizer
         foreach (var line in ReadLines(path))
         {
             var f = line.Split('\t');
-            if (f.Length < 11)
+            if (f.Length < 10)
                 continue;
             var messages = double.Parse(f[3], CultureInfo.InvariantCulture);
             var key = (f[0], f[1], f[2]);
