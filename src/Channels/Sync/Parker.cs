@@ -57,6 +57,19 @@ public sealed class Parker
         if (ms == 0)
             return false;
 
+        // Spin briefly before blocking, as SemaphoreSlim does: a Monitor.Wait/Pulse round trip costs tens
+        // of microseconds (a futex sleep and wake), while the unparker is often only a moment away on the
+        // other core (ping-pong: the blocking round trip was 45 µs against BlockingCollection's 0.8 µs).
+        // SpinWait stops before it would yield, and does not spin at all on a single core.
+        var spinner = default(SpinWait);
+        while (!spinner.NextSpinWillYield)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            // Acquire (the CAS is a full fence): pairs with Unpark's exchange, as the first check above.
+            if (Volatile.Read(ref _state) == Notified && Interlocked.CompareExchange(ref _state, Empty, Notified) == Notified)
+                return true;
+        }
+
         var deadline = ms < 0 ? long.MaxValue : Environment.TickCount64 + ms;
         lock (_gate)
         {
