@@ -12,11 +12,12 @@ namespace Sluice.Sync;
 /// </summary>
 /// <remarks>
 /// Release build: the thread pool, without capturing the <see cref="ExecutionContext"/> (the awaiting
-/// async method flows its own) and without allocating. Both overloads prefer the calling thread's local
-/// queue, as <c>ManualResetValueTaskSourceCore</c> does for its asynchronous continuations: the caller is
-/// usually a pool thread about to finish its own item, so the woken side runs next on the same core
-/// instead of waking an idle worker through the global queue (a futex wake and a cache transfer per
-/// message); idle workers still steal from local queues. Checked build: the continuation becomes a new
+/// async method flows its own) and without allocating. An awaiter's continuation prefers the calling
+/// thread's local queue, as <c>ManualResetValueTaskSourceCore</c> does for asynchronous continuations: the
+/// caller is usually a pool thread about to finish its own item. A waiter's retry goes to the global
+/// queue: its caller is a sender that usually keeps running (its own loop, its next send), and a retry
+/// stuck behind it in a local queue leaves the woken receiver's messages unread meanwhile (pinball with
+/// retries queued locally: 0.37 work items per message at 241 balls instead of 0.03, measured). Checked build: the continuation becomes a new
 /// logical thread of the checker, schedulable like any other, that happens after the dispatch.
 /// </remarks>
 public static class ContinuationDispatcher
@@ -35,7 +36,7 @@ public static class ContinuationDispatcher
             return;
         }
 #endif
-        ThreadPool.UnsafeQueueUserWorkItem(workItem, preferLocal: true);
+        ThreadPool.UnsafeQueueUserWorkItem(workItem, preferLocal: false);
     }
 
     /// <summary>Runs <paramref name="callback"/>(<paramref name="state"/>) on another thread.</summary>
