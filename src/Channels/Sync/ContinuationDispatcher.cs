@@ -12,13 +12,15 @@ namespace Sluice.Sync;
 /// </summary>
 /// <remarks>
 /// Release build: the thread pool, without capturing the <see cref="ExecutionContext"/> (the awaiting
-/// async method flows its own) and without allocating. An awaiter's continuation prefers the calling
-/// thread's local queue, as <c>ManualResetValueTaskSourceCore</c> does for asynchronous continuations: the
-/// caller is usually a pool thread about to finish its own item. A waiter's retry goes to the global
-/// queue: its caller is a sender that usually keeps running (its own loop, its next send), and a retry
-/// stuck behind it in a local queue leaves the woken receiver's messages unread meanwhile (pinball with
-/// retries queued locally: 0.37 work items per message at 241 balls instead of 0.03, measured). Checked build: the continuation becomes a new
-/// logical thread of the checker, schedulable like any other, that happens after the dispatch.
+/// async method flows its own) and without allocating, always through the global queue. Preferring the
+/// calling thread's local queue (what <c>ManualResetValueTaskSourceCore</c> does) was measured and
+/// rejected: the caller here is usually a thread that keeps running (a receiver that just ran a blocked
+/// sender's retry and goes on draining, a sender in its own loop), and work queued behind it waits until
+/// it stops. SPSC fell from 31 to 12 msg/µs (the producer's continuation waited for the consumer to run
+/// dry) and pinball at 241 balls did 0.37 work items per message instead of 0.03
+/// in bench/results/2026-11-21-dev-2core-3, the run with local queues (ANALYSIS.md there).
+/// Checked build: the continuation becomes a new logical thread of the checker, schedulable like any
+/// other, that happens after the dispatch.
 /// </remarks>
 public static class ContinuationDispatcher
 {
@@ -54,6 +56,6 @@ public static class ContinuationDispatcher
             return;
         }
 #endif
-        ThreadPool.UnsafeQueueUserWorkItem(callback, state, preferLocal: true);
+        ThreadPool.UnsafeQueueUserWorkItem(callback, state, preferLocal: false);
     }
 }
