@@ -166,6 +166,136 @@ public class SenderWaiterListTests
     }
 
     /// <summary>
+    /// A waiter re-listed at the front is linked both ways: cancelling the waiter behind it afterwards must
+    /// unlink only that one, and the front waiter still gets the next slot.
+    /// </summary>
+    [Fact]
+    public async Task A_waiter_relisted_at_the_front_survives_the_cancellation_of_the_one_behind_it()
+    {
+        var dispatcher = new ManualDispatcher();
+        var channel = MpscChannel.CreateBounded<int>(1, dispatcher.Dispatch);
+        channel.Sender.TrySend(0);
+        var a = channel.Sender.SendAsync(1);
+        using var ctsB = new CancellationTokenSource();
+        var b = channel.Sender.SendAsync(2, ctsB.Token);
+
+        channel.Receiver.TryReceive(out _);                       // A notified
+        Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(9)); // a newcomer takes the slot first
+        dispatcher.RunOne();                                      // A's retry: Full, back to the front (before B)
+        ctsB.Cancel();                                            // B, listed behind A, unlinks itself
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await b);
+
+        channel.Receiver.TryReceive(out var newcomer);
+        Assert.Equal(9, newcomer);
+        dispatcher.RunOne(); // A is still listed and gets the slot
+        Assert.True(a.IsCompletedSuccessfully);
+        Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out var fromA));
+        Assert.Equal(1, fromA);
+        Assert.Equal(0, dispatcher.Pending);
+    }
+
+    /// <summary>
+    /// Cancelling a waiter in the middle or at the back of the list unlinks it and nothing else: the others
+    /// are notified in their order, the cancelled one never.
+    /// </summary>
+    [Theory]
+    [InlineData(1)] // the middle of three
+    [InlineData(2)] // the back
+    public async Task Cancelling_a_listed_waiter_keeps_the_others_in_order(int cancelled)
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        channel.Sender.TrySend(0);
+        var sources = new CancellationTokenSource[3];
+        var sends = new ValueTask[3];
+        for (var i = 0; i < 3; i++)
+        {
+            sources[i] = new CancellationTokenSource();
+            sends[i] = channel.Sender.SendAsync(10 + i, sources[i].Token);
+        }
+
+        sources[cancelled].Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await sends[cancelled]);
+
+        Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out var first));
+        Assert.Equal(0, first);
+        for (var i = 0; i < 3; i++)
+        {
+            if (i == cancelled)
+                continue;
+            Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out var item));
+            Assert.Equal(10 + i, item);
+            await sends[i];
+        }
+
+        Assert.Equal(ReceiveStatus.Empty, channel.Receiver.TryReceive(out _));
+        foreach (var source in sources)
+            source.Dispose();
+    }
+
+    /// <summary>
+    /// Waiter nodes are pooled: after two waits have finished, two new waits at once must get two different
+    /// nodes (a pool that hands one node out twice would mix the two items up).
+    /// </summary>
+    [Fact]
+    public async Task Two_waits_after_reuse_get_separate_pooled_nodes()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        for (var round = 0; round < 3; round++)
+        {
+            var baseItem = round * 10;
+            Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(baseItem));
+            var x = channel.Sender.SendAsync(baseItem + 1);
+            var y = channel.Sender.SendAsync(baseItem + 2);
+            Assert.False(x.IsCompleted);
+            Assert.False(y.IsCompleted);
+            for (var k = 0; k < 3; k++)
+            {
+                Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out var item));
+                Assert.Equal(baseItem + k, item);
+            }
+
+            await x;
+            await y;
+            Assert.Equal(ReceiveStatus.Empty, channel.Receiver.TryReceive(out _));
+        }
+    }
+
+    /// <summary>
+    /// The node pool keeps every returned node: two senders waiting at once, round after round, allocate
+    /// nothing once both nodes exist (a pool that kept only the last returned node would allocate one node
+    /// per round). Single-threaded: the receive runs each retry and completes each send on this thread.
+    /// </summary>
+    [Fact]
+    public void Two_senders_waiting_at_once_round_after_round_reuse_both_nodes()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        var failures = 0; // counted, not asserted, inside the measured loop: xunit's Assert.Equal allocates
+        void Round()
+        {
+            failures += channel.Sender.TrySend(0) == SendStatus.Sent ? 0 : 1;
+            var x = channel.Sender.SendAsync(1);
+            var y = channel.Sender.SendAsync(2);
+            failures += x.IsCompleted || y.IsCompleted ? 1 : 0; // both must wait
+            for (var k = 0; k < 3; k++)
+                failures += channel.Receiver.TryReceive(out var item) == ReceiveStatus.Received && item == k ? 0 : 1;
+            failures += x.IsCompletedSuccessfully && y.IsCompletedSuccessfully ? 0 : 1;
+#pragma warning disable xUnit1031 // completed already: consuming the result releases the node to the pool
+            x.GetAwaiter().GetResult();
+            y.GetAwaiter().GetResult();
+#pragma warning restore xUnit1031
+        }
+
+        for (var i = 0; i < 50; i++)
+            Round();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+            Round();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, failures);
+        Assert.Equal(0, allocated);
+    }
+
+    /// <summary>
     /// A waiting sender's successful retry is a push like any other: it must wake the receiver, which may
     /// have started waiting on the (momentarily empty) channel between the notification and the retry.
     /// </summary>
