@@ -303,4 +303,31 @@ public class BclParityTests
             log.Add("Completion", ch.Reader.Completion.Status);
         },
         "count: 20", "sum: 190", "Completion: RanToCompletion");
+
+    /// <summary>
+    /// Completed with an OperationCanceledException that carries no canceled token, or one that does: a read
+    /// on the drained channel is canceled either way, with the error's own token when it has one.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task Completion_with_an_OperationCanceledException_cancels_reads(bool withToken) =>
+        BclParity.AssertSameAsBcl(1, async (ch, log) =>
+        {
+            using var cts = new CancellationTokenSource();
+            cts.Cancel();
+            var error = withToken ? new OperationCanceledException(cts.Token) : new OperationCanceledException();
+            log.Add("TryComplete", ch.Writer.TryComplete(error));
+            try
+            {
+                await ch.Reader.ReadAsync();
+                log.Add("ReadAsync", "returned");
+            }
+            catch (OperationCanceledException e)
+            {
+                log.Add("ReadAsync canceled", e.GetType().Name);
+                log.Add("same token", e.CancellationToken == cts.Token);
+            }
+        },
+        "TryComplete: true", "ReadAsync canceled: TaskCanceledException", "same token: " + (withToken ? "true" : "false"));
 }

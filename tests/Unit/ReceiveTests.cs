@@ -223,4 +223,29 @@ public class ReceiveTests
         channel.Receiver.TryReceive(out _);
         Assert.Equal(0, channel.Receiver.Count);
     }
+
+    /// <summary>
+    /// Looking at an open, empty channel (TryReceive, TryPeek, a zero-timeout ReceiveAsync) reports Empty or
+    /// TimedOut at once and does not complete <c>Completion</c>, which completes only once the channel is
+    /// closed and drained.
+    /// </summary>
+    [Fact]
+    public async Task Polling_an_open_empty_channel_does_not_complete_Completion()
+    {
+        var channel = MpscChannel.CreateBounded<int>(2);
+        var completion = channel.Reader.Completion;
+        Assert.Equal(ReceiveStatus.Empty, channel.Receiver.TryReceive(out _));
+        Assert.False(channel.Reader.TryPeek(out _));
+        var timedOut = channel.Receiver.ReceiveAsync(TimeSpan.Zero);
+        Assert.True(timedOut.IsCompletedSuccessfully); // zero timeout: tried once, never waits
+        Assert.Equal(ReceiveStatus.TimedOut, (await timedOut).Status);
+        Assert.False(completion.IsCompleted);
+        Assert.False(channel.Reader.Completion.IsCompleted);
+
+        Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(1));
+        channel.Sender.Close();
+        Assert.False(completion.IsCompleted); // closed, not drained
+        Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out _));
+        await completion.WithDeadline();
+    }
 }

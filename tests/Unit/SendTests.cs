@@ -236,4 +236,15 @@ public class SendTests
             items.Add(item);
         return items.ToArray();
     }
+
+    /// <summary>Every send shape that pushes at once wakes a receiver that is waiting (here: the timeout overload).</summary>
+    [Fact]
+    public async Task SendAsync_with_a_timeout_that_pushes_at_once_wakes_a_waiting_receiver()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        var receive = channel.Receiver.ReceiveAsync();
+        Assert.False(receive.IsCompleted);
+        Assert.Equal(SendStatus.Sent, await channel.Sender.SendAsync(7, TimeSpan.FromSeconds(30)));
+        Assert.Equal(7, await receive.WithDeadline());
+    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Sluice.Channels.Mpsc;
@@ -163,6 +164,34 @@ public class SenderWaiterListTests
         Assert.Equal(1, fromA);
         dispatcher.RunOne();
         Assert.True(b.IsCompletedSuccessfully);
+    }
+
+    /// <summary>
+    /// The receiver runs a blocked sender's retry itself, but never the sender's continuation: that is
+    /// dispatched, so user code after <c>await SendAsync</c> never runs inside the receiver's call.
+    /// </summary>
+    [Fact]
+    public async Task A_blocked_senders_continuation_never_runs_inside_the_receive_that_completed_it()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(0));
+        var receiving = new StrongBox<int>(0);   // the id of the thread inside TryReceive, 0 outside it
+        var ranInsideReceive = new StrongBox<bool>(false);
+        async Task SendThenRecord()
+        {
+            await channel.Sender.SendAsync(1).ConfigureAwait(false); // no context: only the channel decides where it resumes
+            ranInsideReceive.Value = Volatile.Read(ref receiving.Value) == Environment.CurrentManagedThreadId;
+        }
+
+        var sender = SendThenRecord();
+        Assert.False(sender.IsCompleted);
+        Volatile.Write(ref receiving.Value, Environment.CurrentManagedThreadId);
+        Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out _));
+        Volatile.Write(ref receiving.Value, 0);
+        await sender.WithDeadline();
+        Assert.False(ranInsideReceive.Value);
+        Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out var item));
+        Assert.Equal(1, item);
     }
 
     /// <summary>

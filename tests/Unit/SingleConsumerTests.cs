@@ -16,6 +16,8 @@ public class SingleConsumerTests
 
         var e = Assert.Throws<InvalidOperationException>(() => channel.Receiver.TryReceive(out _));
         Assert.Contains("single-consumer", e.Message, StringComparison.Ordinal);
+        Assert.Contains("whose ValueTask has not been awaited yet", e.Message, StringComparison.Ordinal); // says why
+        Assert.Contains("holds the receiver until its result is consumed", e.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => { _ = channel.Receiver.ReceiveAsync(); });
         Assert.Throws<InvalidOperationException>(() => { _ = channel.Receiver.ReceiveAsync(TimeSpan.Zero); });
         Assert.Throws<InvalidOperationException>(() => channel.Receiver.Receive(out _, TimeSpan.Zero));
