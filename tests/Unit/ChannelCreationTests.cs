@@ -17,6 +17,7 @@ public class ChannelCreationTests
         Assert.Equal("capacity", e.ParamName);
         Assert.Equal(capacity, e.ActualValue);
         Assert.Contains("at least 1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("this channel has no rendezvous mode", e.Message, StringComparison.Ordinal); // what to do instead of 0
     }
 
     [Theory]

@@ -149,7 +149,9 @@ public class SendTests
     {
         var channel = MpscChannel.CreateBounded<int>(1);
         var timeout = TimeSpan.FromMilliseconds(milliseconds);
-        Assert.Equal("timeout", Assert.Throws<ArgumentOutOfRangeException>(() => channel.Sender.Send(1, timeout)).ParamName);
+        var rejected = Assert.Throws<ArgumentOutOfRangeException>(() => channel.Sender.Send(1, timeout));
+        Assert.Equal("timeout", rejected.ParamName);
+        Assert.Contains("Timeout.InfiniteTimeSpan, or between TimeSpan.Zero and int.MaxValue milliseconds", rejected.Message, StringComparison.Ordinal);
         Assert.Equal("timeout", Assert.Throws<ArgumentOutOfRangeException>(() => { _ = channel.Sender.SendAsync(1, timeout); }).ParamName);
         Assert.Equal("timeout", Assert.Throws<ArgumentOutOfRangeException>(() => channel.Receiver.Receive(out _, timeout)).ParamName);
         Assert.Equal("timeout", Assert.Throws<ArgumentOutOfRangeException>(() => { _ = channel.Receiver.ReceiveAsync(timeout); }).ParamName);
