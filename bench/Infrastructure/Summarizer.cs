@@ -406,8 +406,10 @@ public static class Summarizer
         var sluiceProbes = probes.Where(p => p.Key.Item2.StartsWith("Sluice", StringComparison.Ordinal)).ToList();
         if (sluiceProbes.Count > 0)
         {
-            var worst = sluiceProbes.MaxBy(p => Math.Abs(p.Value.Steady));
-            var met = sluiceProbes.All(p => Math.Abs(p.Value.Steady) < 0.05);
+            // A negative steady state (the doubled run allocated less extra than the base run's noise) is not
+            // an allocation per message; only the largest positive value can break the target.
+            var worst = sluiceProbes.MaxBy(p => p.Value.Steady);
+            var met = sluiceProbes.All(p => p.Value.Steady < 0.05);
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| 0 B allocated per message (Sluice, every workload, steady state) | largest: {F(worst.Value.Steady, "F3")} B/msg ({worst.Key.Item1} {worst.Key.Item2} {worst.Key.Item3}) over {sluiceProbes.Count} cases | {(met ? "yes" : "**no**")} |");
         }
