@@ -244,16 +244,18 @@ public class SenderWaiterListTests
 
         sources[cancelled].Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await sends[cancelled]);
+        var late = channel.Sender.SendAsync(13); // listed after the cancellation: the list's back must be right
+        Assert.False(late.IsCompleted);
 
         Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out var first));
         Assert.Equal(0, first);
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 4; i++)
         {
             if (i == cancelled)
                 continue;
             Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out var item));
             Assert.Equal(10 + i, item);
-            await sends[i];
+            await (i < 3 ? sends[i] : late);
         }
 
         Assert.Equal(ReceiveStatus.Empty, channel.Receiver.TryReceive(out _));
