@@ -44,6 +44,15 @@ const valid = counts.killedUnit + counts.killedChecked + counts.timeout + counts
 const score = (100 * (counts.killedUnit + counts.killedChecked + counts.timeout)) / Math.max(1, valid);
 const scoreExEq = (100 * (counts.killedUnit + counts.killedChecked + counts.timeout)) / Math.max(1, valid - counts.equivalent);
 const lines = [];
+// Stryker 5.1.0 has been seen to turn every stage-2 mutant into a compile error (its instrumentation of the
+// checked build's interpolated-string handlers fails and Safe Mode rolls back whole files): say so rather than
+// print a score that silently counts stage 1 only.
+const stage2Tested = [...stage2.values()].filter((s) => ['Killed', 'Survived', 'Timeout'].includes(s)).length;
+if (p2 && p2 !== '-' && stage2Tested === 0) {
+  const warning = '⚠ stage 2 tested no mutant (see its log: compile errors); the score below is stage 1\'s alone.';
+  console.error(warning);
+  lines.push(warning, '');
+}
 lines.push(`Mutation score of src/Channels: **${score.toFixed(1)}%** (killed + timeout over valid mutants); ${scoreExEq.toFixed(1)}% with the ${counts.equivalent} documented equivalent mutants excluded.`);
 lines.push('');
 lines.push('| valid | killed by unit tests | killed by the systematic suite (checked build) | timeout | survived | no coverage | equivalent (documented) | compile error / ignored |');
