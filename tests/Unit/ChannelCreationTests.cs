@@ -18,6 +18,10 @@ public class ChannelCreationTests
         Assert.Equal(capacity, e.ActualValue);
         Assert.Contains("at least 1", e.Message, StringComparison.Ordinal);
         Assert.Contains("this channel has no rendezvous mode", e.Message, StringComparison.Ordinal); // what to do instead of 0
+
+        // The tests' own constructor (a manual dispatcher) validates the same way, so no test runs on a channel the public API refuses.
+        var hook = Assert.Throws<ArgumentOutOfRangeException>(() => MpscChannel.CreateBounded<int>(capacity, _ => { }));
+        Assert.Equal(e.Message, hook.Message);
     }
 
     [Theory]

@@ -83,7 +83,8 @@ public class CloseAndHandleTests
         var channel = MpscChannel.CreateBounded<int>(4);
         var extra = channel.Sender.Clone();
         extra.Dispose();
-        Assert.Throws<ObjectDisposedException>(() => extra.TrySend(1));
+        var e = Assert.Throws<ObjectDisposedException>(() => extra.TrySend(1));
+        Assert.Contains("Clone one before disposing", e.Message, StringComparison.Ordinal); // what to do instead
         Assert.Throws<ObjectDisposedException>(() => { _ = extra.SendAsync(1); });
         Assert.Throws<ObjectDisposedException>(() => { _ = extra.SendAsync(1, TimeSpan.Zero); });
         Assert.Throws<ObjectDisposedException>(() => extra.Send(1));

@@ -56,6 +56,25 @@ public class SendTests
     }
 
     [Fact]
+    public async Task Blocked_threads_and_async_senders_share_one_fifo_queue()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        var tx = channel.Sender;
+        var rx = channel.Receiver;
+        Assert.Equal(SendStatus.Sent, tx.TrySend(0));
+        var first = tx.SendAsync(1);
+        var blocked = TestSupport.OnThread(() => { tx.Send(2); return true; }, out var thread);
+        TestSupport.WaitUntilBlocked(thread); // listed behind the first sender (it lists itself before it blocks)
+        var third = tx.SendAsync(3);
+
+        for (var expected = 0; expected <= 3; expected++)
+            Assert.Equal(expected, await rx.ReceiveAsync().WithDeadline()); // a newcomer never overtakes a waiting sender
+        await first.WithDeadline();
+        Assert.True(await blocked.WithDeadline());
+        await third.WithDeadline();
+    }
+
+    [Fact]
     public async Task SendAsync_with_an_already_canceled_token_fails_without_enqueuing_even_with_room()
     {
         var channel = MpscChannel.CreateBounded<int>(2);

@@ -159,6 +159,59 @@ public class ValueTaskTests
         Assert.IsType<TimeoutException>(e.InnerException);
     }
 
+    [Fact]
+    public async Task A_receive_ended_by_its_token_or_its_timeout_returns_its_waiter_to_the_pool()
+    {
+        var channel = MpscChannel.CreateBounded<int>(2);
+        using var cts = new CancellationTokenSource();
+        var canceled = channel.Receiver.ReceiveAsync(cts.Token);
+        var waiter = SourceOf(canceled);
+        cts.Cancel(); // the registration's callback holds a reference: it must drop it
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => canceled.WithDeadline());
+        var next = channel.Receiver.ReceiveAsync();
+        Assert.Same(waiter, SourceOf(next));
+        channel.Sender.TrySend(1);
+        Assert.Equal(1, await next.WithDeadline());
+
+        var timedOut = channel.Receiver.ReceiveAsync(TimeSpan.FromMilliseconds(1)); // the timer holds a reference: it must drop it
+        var timedWaiter = SourceOf(timedOut);
+        Assert.Equal(ReceiveStatus.TimedOut, (await timedOut.WithDeadline()).Status);
+        var again = channel.Receiver.ReceiveAsync(TimeSpan.FromMinutes(5));
+        Assert.Same(timedWaiter, SourceOf(again));
+        channel.Sender.TrySend(2);
+        Assert.Equal(2, (await again.WithDeadline()).Item);
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_does_not_resume_on_the_consumer_s_SynchronizationContext()
+    {
+        var channel = MpscChannel.CreateBounded<int>(2);
+        var context = new RecordingContext();
+        var items = channel.Receiver.ReadAllAsync().GetAsyncEnumerator();
+        ValueTask<bool> first;
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(context);
+        try
+        {
+            first = items.MoveNextAsync(); // waits inside the iterator while the context is current
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        Assert.False(first.IsCompleted);
+        channel.Sender.TrySend(1);
+        Assert.True(await first.AsTask().WithDeadline());
+        Assert.Equal(1, items.Current);
+        Assert.Equal(0, context.Posts); // the BCL's ReadAllAsync also awaits with ConfigureAwait(false)
+        await items.DisposeAsync();
+    }
+
+    /// <summary>The pooled object behind a ValueTask (its private field), to observe reuse.</summary>
+    private static object? SourceOf<T>(ValueTask<T> vt) =>
+        typeof(ValueTask<T>).GetField("_obj", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(vt);
+
     private sealed class RecordingContext : SynchronizationContext
     {
         private int _posts;
