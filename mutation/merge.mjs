@@ -1,17 +1,29 @@
-// Merges the two Stryker stages: a mutant counts as detected if either the unit tests (release build) or the
-// systematic suite (checked build) killed it or timed out on it. Prints the score and the remaining survivors,
-// and writes a markdown summary.
-//   node mutation/merge.mjs <stage1.json> <stage2.json|-> <summary.md> [equivalents.txt]
+// Merges a Stryker run (stage 1: release build × unit tests) with the rechecks of its survivors (recheck.mjs:
+// the systematic suite on the checked build, and the current unit tests): a mutant counts as detected if Stryker
+// or any recheck killed it or timed out on it. Prints the score and the remaining survivors, and writes a
+// markdown summary.
+//   node mutation/merge.mjs <stage1.json> <summary.md> <equivalents.txt|-> [recheck.json ...]
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 
-const [p1, p2, outPath, equivalentsPath] = process.argv.slice(2);
+const [p1, outPath, equivalentsPath, ...recheckPaths] = process.argv.slice(2);
 const norm = (f) => f.replace(/\\/g, '/').replace(/^.*src\/Channels\//, '');
 const key = (file, m) => `${norm(file)}|${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}|${m.mutatorName}|${m.replacement ?? ''}`;
 const load = (p) => (p && p !== '-' && existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : { files: {} });
 const r1 = load(p1);
-const r2 = load(p2);
-const stage2 = new Map();
-for (const [file, data] of Object.entries(r2.files)) for (const m of data.mutants) stage2.set(key(file, m), m.status);
+// key → { suite, status } of the first recheck that detected the mutant (or the last verdict if none did).
+const rechecks = new Map();
+const recheckTested = {};
+for (const p of recheckPaths) {
+  const r = load(p);
+  const suite = r.suite ?? 'systematic';
+  for (const [file, data] of Object.entries(r.files)) {
+    for (const m of data.mutants) {
+      if (['Killed', 'Survived', 'Timeout'].includes(m.status)) recheckTested[suite] = (recheckTested[suite] ?? 0) + 1;
+      const k = key(file, m);
+      if (!rechecks.has(k) || !['Killed', 'Timeout'].includes(rechecks.get(k).status)) rechecks.set(k, { suite, status: m.status });
+    }
+  }
+}
 
 // Equivalent mutants: "file|line|mutator|replacement-prefix  reason" (one per line; # comments).
 const equivalents = [];
@@ -19,46 +31,60 @@ if (equivalentsPath && existsSync(equivalentsPath)) {
   for (const line of readFileSync(equivalentsPath, 'utf8').split('\n')) {
     if (!line.trim() || line.startsWith('#')) continue;
     const [spec, ...why] = line.split('  ');
-    const [file, ln, mutator] = spec.split('|');
-    equivalents.push({ file, line: Number(ln), mutator, why: why.join('  ').trim() });
+    const [file, at, mutator] = spec.split('|');
+    const [ln, col] = at.split(':');
+    equivalents.push({ file, line: Number(ln), column: col ? Number(col) : undefined, mutator, why: why.join('  ').trim() });
   }
 }
 
 const detected = new Set(['Killed', 'Timeout']);
-const counts = { killedUnit: 0, killedChecked: 0, timeout: 0, survived: 0, noCoverage: 0, equivalent: 0, invalid: 0 };
+const counts = { killedUnit: 0, killedRecheckUnit: 0, killedChecked: 0, timeout: 0, survived: 0, noCoverage: 0, equivalent: 0, invalid: 0, invalidByRecheck: 0 };
 const survivors = [];
 for (const [file, data] of Object.entries(r1.files)) {
   for (const m of data.mutants) {
     if (m.status === 'CompileError' || m.status === 'Ignored') { counts.invalid++; continue; }
     if (m.status === 'Killed') { counts.killedUnit++; continue; }
     if (m.status === 'Timeout') { counts.timeout++; continue; }
-    const s2 = stage2.get(key(file, m));
-    if (s2 && detected.has(s2)) { counts.killedChecked++; continue; }
-    const eq = equivalents.find((e) => norm(file) === e.file && m.location.start.line === e.line && m.mutatorName === e.mutator);
+    const later = rechecks.get(key(file, m));
+    // Stryker compiles all mutants at once (mutant schemata), so a mutant that is no program on its own (say
+    // `while (false)` before the end of a method that must return) can reach it as NoCoverage or Survived; the
+    // recheck compiles the mutant's text alone, and such a mutant is not a valid one.
+    if (later && later.status === 'CompileError') { counts.invalid++; counts.invalidByRecheck++; continue; }
+    if (later && detected.has(later.status)) {
+      if (later.suite === 'unit') counts.killedRecheckUnit++; else counts.killedChecked++;
+      continue;
+    }
+    const eq = equivalents.find((e) => norm(file) === e.file && m.location.start.line === e.line && m.mutatorName === e.mutator
+      && (e.column === undefined || m.location.start.column === e.column));
     if (eq) { counts.equivalent++; survivors.push({ file: norm(file), m, why: 'equivalent: ' + eq.why }); continue; }
     if (m.status === 'NoCoverage') counts.noCoverage++; else counts.survived++;
     survivors.push({ file: norm(file), m, why: '' });
   }
 }
-const valid = counts.killedUnit + counts.killedChecked + counts.timeout + counts.survived + counts.noCoverage + counts.equivalent;
-const score = (100 * (counts.killedUnit + counts.killedChecked + counts.timeout)) / Math.max(1, valid);
-const scoreExEq = (100 * (counts.killedUnit + counts.killedChecked + counts.timeout)) / Math.max(1, valid - counts.equivalent);
+const detectedCount = counts.killedUnit + counts.killedRecheckUnit + counts.killedChecked + counts.timeout;
+const valid = detectedCount + counts.survived + counts.noCoverage + counts.equivalent;
+const score = (100 * detectedCount) / Math.max(1, valid);
+const scoreExEq = (100 * detectedCount) / Math.max(1, valid - counts.equivalent);
 const lines = [];
-// Stryker 5.1.0 has been seen to turn every stage-2 mutant into a compile error (its instrumentation of the
-// checked build's interpolated-string handlers fails and Safe Mode rolls back whole files): say so rather than
-// print a score that silently counts stage 1 only.
-const stage2Tested = [...stage2.values()].filter((s) => ['Killed', 'Survived', 'Timeout'].includes(s)).length;
-if (p2 && p2 !== '-' && stage2Tested === 0) {
-  const warning = '⚠ stage 2 tested no mutant (see its log: compile errors); the score below is stage 1\'s alone.';
-  console.error(warning);
-  lines.push(warning, '');
+// A recheck that tested nothing (every mutant a compile error, say) must not pass silently as "no kills".
+for (const p of recheckPaths) {
+  const suite = load(p).suite ?? 'systematic';
+  if (!recheckTested[suite]) {
+    const warning = `⚠ the ${suite} recheck (${p}) tested no mutant; the score below does not include it.`;
+    console.error(warning);
+    lines.push(warning, '');
+  }
 }
 lines.push(`Mutation score of src/Channels: **${score.toFixed(1)}%** (killed + timeout over valid mutants); ${scoreExEq.toFixed(1)}% with the ${counts.equivalent} documented equivalent mutants excluded.`);
 lines.push('');
-lines.push('| valid | killed by unit tests | killed by the systematic suite (checked build) | timeout | survived | no coverage | equivalent (documented) | compile error / ignored |');
-lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
-lines.push(`| ${valid} | ${counts.killedUnit} | ${counts.killedChecked} | ${counts.timeout} | ${counts.survived} | ${counts.noCoverage} | ${counts.equivalent} | ${counts.invalid} |`);
+lines.push('| valid | killed by unit tests (Stryker) | detected by the current unit tests (recheck: killed or timeout) | detected by the systematic suite (checked build: killed or timeout) | timeout | survived | no coverage | equivalent (documented) | compile error / ignored |');
+lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+lines.push(`| ${valid} | ${counts.killedUnit} | ${counts.killedRecheckUnit} | ${counts.killedChecked} | ${counts.timeout} | ${counts.survived} | ${counts.noCoverage} | ${counts.equivalent} | ${counts.invalid} |`);
 lines.push('');
+if (counts.invalidByRecheck > 0) {
+  lines.push(`(${counts.invalidByRecheck} of the compile errors are mutants Stryker reported as valid that do not compile on their own; see the recheck report.)`);
+  lines.push('');
+}
 if (survivors.length > 0) {
   lines.push('Survivors:');
   lines.push('');
@@ -66,7 +92,9 @@ if (survivors.length > 0) {
   lines.push('|---|---:|---|---|---|');
   for (const s of survivors) {
     const rep = (s.m.replacement ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 60);
-    lines.push(`| ${s.file} | ${s.m.location.start.line} | ${s.m.mutatorName} | \`${rep}\` | ${s.why || s.m.status} |`);
+    const later = rechecks.get(key(s.file, s.m));
+    const status = later ? `${s.m.status}; ${later.suite} recheck: ${later.status}` : s.m.status;
+    lines.push(`| ${s.file} | ${s.m.location.start.line} | ${s.m.mutatorName} | \`${rep}\` | ${s.why || status} |`);
   }
 }
 const text = lines.join('\n') + '\n';

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# ./verify.sh --mutation: Stryker.NET on src/Channels, in two stages (mutation/README.md).
-#   1. Sluice.Channels (release build) mutated, tested by tests/Unit (stress tests excluded).
-#   2. The lines where a mutant survived, mutated again in Sluice.Verification (the checked build compiles the
-#      same sources), tested by the fast systematic subset (Category=Mutation).
+# ./verify.sh --mutation: mutation testing of src/Channels, in two stages (mutation/README.md).
+#   1. Stryker.NET: Sluice.Channels (release build) mutated, tested by tests/Unit (stress tests excluded).
+#   2. recheck.mjs: each mutant stage 1 left alive, applied to the checked build (Sluice.Verification compiles the
+#      same sources) and tested by the fast systematic subset (Category=Mutation).
 # A mutant counts as detected if either stage kills it (or times out). Prints the merged score and the survivors.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,16 +42,18 @@ for i in "${!FILE_GROUPS[@]}"; do
   r=$(find "$OUT/stage1-group$g" -name mutation-report.json | head -1)
   [ -n "$r" ] || { echo "stage 1 group $g wrote no JSON report (log: $OUT/stage1-group$g.log)" >&2; exit 1; }
   GROUP_REPORTS+=("$r")
-  echo "  group $g done in $(( $(date +%s) - t0 )) s, stage-1 score $(node mutation/merge.mjs "$r" - /dev/null mutation/equivalents.txt | grep -o -m1 '[0-9.]*%' | head -1)"
+  echo "  group $g done in $(( $(date +%s) - t0 )) s, stage-1 score $(node mutation/merge.mjs "$r" /dev/null mutation/equivalents.txt | grep -o -m1 '[0-9.]*%' | head -1)"
 done
 R1="$OUT/stage1-report.json"
 node mutation/combine.mjs "$R1" "${GROUP_REPORTS[@]}" || exit 1
 
-echo "▶ stage 2: surviving lines, checked build × systematic subset"
-node mutation/survivors.mjs "$R1" "$OUT/stage2-config.json"
-(cd src/Channels.Verification && dotnet dotnet-stryker --skip-version-check -f ../../$OUT/stage2-config.json -O ../../$OUT/stage2) || echo "stage 2 failed: the score below counts stage 1 only" >&2
-R2=$(find "$OUT/stage2" -name mutation-report.json 2>/dev/null | head -1)
+echo "▶ stage 2: each surviving mutant, checked build × systematic subset"
+t0=$(date +%s)
+R2="$OUT/stage2-systematic.json"
+node mutation/recheck.mjs --suite systematic "$R1" "$R2" mutation/equivalents.txt | tee "$OUT/stage2.log" \
+  || echo "stage 2 failed (log: $OUT/stage2.log): the score below counts what it finished" >&2
+echo "  stage 2 done in $(( $(date +%s) - t0 )) s"
 
 echo "▶ merged result"
-node mutation/merge.mjs "$R1" "${R2:--}" "$OUT/summary.md" mutation/equivalents.txt
+node mutation/merge.mjs "$R1" "$OUT/summary.md" mutation/equivalents.txt "$R2"
 echo "(stage reports under $OUT; summary $OUT/summary.md; total $(( ($(date +%s) - START) / 60 )) min)"
