@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sluice benchmark suite (see bench/README.md).
 #
-#   bench/run.sh --quick    every workload, fewer parameter values, 1 warm-up + 5
+#   bench/run.sh --quick    every workload, fewer parameter values, 3 warm-up + 5
 #                           iterations, full sizes -> bench/results/<date>-<machine>/  (Funnel+Pinball alone: 70-100 s)
-#   bench/run.sh            full: every parameter value, 2 warm-up + 7 iterations (7-9 min measured, 2 cores)
+#   bench/run.sh            full: every parameter value, 10 warm-up + 7 iterations
 #   bench/run.sh --smoke    CI smoke: the same steps at tiny sizes, one iteration, in process (one class out
 #                           of process); every workload and variant; checksums verified; exit non-zero on
 #                           any failure; last line "bench smoke: PASSED|FAILED ..."  (< 1 min)
