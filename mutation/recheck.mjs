@@ -6,6 +6,7 @@
 //                       re-judges the last Stryker run's survivors without re-running all of Stryker.
 //   node mutation/recheck.mjs --suite <unit|systematic> <stryker mutation-report.json> <output.json> [equivalents.txt]
 //        [--include-equivalents] [--only <earlier recheck output.json>: skip the mutants it already detected]
+//        [--files Mpsc/A.cs,Internal/B.cs: only those files' mutants]
 // Writes <output.json> in the shape merge.mjs reads (Stryker's: files → mutants with location, mutatorName,
 // replacement, status), plus killedBy (the failing tests) and the first failure line, after every mutant.
 //
@@ -21,6 +22,7 @@ const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : undefined; };
 const suite = option('--suite');
 const onlyPath = option('--only');
+const filesOption = option('--files'); // comma-separated paths under src/Channels: recheck only those files' mutants
 const includeEquivalents = args.includes('--include-equivalents');
 const [reportPath, outPath, equivalentsPath] = args.filter((a) => !a.startsWith('--'));
 if (!['unit', 'systematic'].includes(suite) || !reportPath || !outPath) {
@@ -109,6 +111,7 @@ for (const [file, data] of Object.entries(stage1.files)) {
     if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
     if (!includeEquivalents && isEquivalent(file, m)) continue;
     if (alreadyDetected.has(mutantKey(file, m))) continue;
+    if (filesOption && !filesOption.split(',').includes(norm(file))) continue;
     todo.push({ file, source: data.source, m });
   }
 }

@@ -268,4 +268,59 @@ public class SendTests
         Assert.Equal(SendStatus.Sent, await channel.Sender.SendAsync(7, TimeSpan.FromSeconds(30)));
         Assert.Equal(7, await receive.WithDeadline());
     }
+
+    [Fact]
+    public async Task A_sender_canceled_while_waiting_never_runs_its_awaiter_inside_Cancel()
+    {
+        var channel = MpscChannel.CreateBounded<int>(1);
+        Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(0));
+        using var cts = new CancellationTokenSource();
+        var send = channel.Sender.SendAsync(1, TimeSpan.FromMinutes(5), cts.Token);
+        using var insideCancel = new ThreadLocal<bool>(); // true only on this thread, only during Cancel
+        var ranInside = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var awaiter = RegisterWithoutContext(send, () => ranInside.TrySetResult(insideCancel.Value));
+        insideCancel.Value = true;
+        cts.Cancel(); // runs the registration's callback on this thread
+        insideCancel.Value = false;
+        Assert.False(await ranInside.Task.WithDeadline(), "the awaiter's continuation ran on the canceller's stack");
+        Assert.Throws<OperationCanceledException>(() => awaiter.GetResult());
+    }
+
+    // ConfigureAwait(false): with the test framework's SynchronizationContext captured, every continuation would be
+    // posted to it anyway, and an inline run could not be seen.
+    private static System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable<SendStatus>.ConfiguredValueTaskAwaiter RegisterWithoutContext(
+        ValueTask<SendStatus> operation, Action continuation)
+    {
+        var awaiter = operation.ConfigureAwait(false).GetAwaiter();
+        awaiter.UnsafeOnCompleted(continuation);
+        return awaiter;
+    }
+
+    [Fact]
+    public async Task A_sent_item_is_not_kept_alive_by_the_waiter_that_carried_it()
+    {
+        var channel = MpscChannel.CreateBounded<object>(1);
+        Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(new object()));
+        var (send, weak) = SendFresh(channel.Sender);
+        Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out _)); // frees the slot: the waiting send pushes
+        await send.WithDeadline();
+        Assert.True(ReceiveAndCompare(channel.Receiver, weak));
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(weak.IsAlive, "the pooled send waiter still references the item it delivered");
+        GC.KeepAlive(channel);
+    }
+
+    // Outside the async method, so no temporary of the test's own frame keeps the item alive.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool ReceiveAndCompare(MpscReceiver<object> receiver, WeakReference weak) =>
+        receiver.TryReceive(out var carried) == ReceiveStatus.Received && ReferenceEquals(carried, weak.Target);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (ValueTask Send, WeakReference Item) SendFresh(MpscSender<object> sender)
+    {
+        var item = new object();
+        return (sender.SendAsync(item), new WeakReference(item));
+    }
 }

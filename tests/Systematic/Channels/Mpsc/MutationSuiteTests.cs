@@ -59,6 +59,34 @@ public sealed class MutationSuiteTests : CheckerTest
     [Fact]
     public void Adapters() => ExpectPass(B1, ChannelScenarios.AdapterWaitLoops);
 
+    // PCT (random priorities, two change points) reaches the deeper windows a preemption bound of 1 misses, in a
+    // few thousand executions: a notification dropped or not forwarded by the sender's retry loop (the
+    // CancelDropsNotification twin is found this way), a blocked sender whose signal arrives while it runs.
+    private static readonly CheckerOptions Pct = CheckerOptions.Default with { Strategy = ExplorationStrategy.Pct, PctDepth = 3, Seed = 1, Iterations = 3000, Name = "mutation/pct" };
+
+    [Fact]
+    public void Cancellation_under_random_priorities() =>
+        ExpectPass(Pct, () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Cancel, SendMode.Plain, SendMode.Plain }), requireExhaustive: false);
+
+    [Fact]
+    public void Blocking_under_random_priorities() =>
+        ExpectPass(Pct, () => ChannelScenarios.BlockingSendersAndReceiver(3, 1, 1), requireExhaustive: false);
+
+    [Fact]
+    public void Async_senders_under_random_priorities() =>
+        ExpectPass(Pct, () => ChannelScenarios.AsyncSendersAndReceiver(3, 1, 1, Closer.Sender), requireExhaustive: false);
+
+    // The two weak-memory checks that catch the library's SeqCst fences in the ordering analysis
+    // (docs/orderings.md): the sender's and the receiver's Dekker fences (sampled), and the close's fence.
+    [Fact]
+    public void Timeout_send_under_weak_memory() =>
+        ExpectPass(CheckerOptions.WeakMemory with { Strategy = ExplorationStrategy.Random, Iterations = 10_000, Seed = 1, Reduction = Reduction.None, Name = "mutation/weak random" },
+            () => ChannelScenarios.SendersWithCancellation(1, new[] { SendMode.Plain, SendMode.Timeout }), requireExhaustive: false);
+
+    [Fact]
+    public void Close_while_a_sender_waits_under_weak_memory() =>
+        ExpectPass(CheckerOptions.WeakMemory with { PreemptionBound = 0, IterativeBounding = false, Name = "mutation/weak" }, ChannelScenarios.CloseWhileASenderWaits);
+
     [Fact]
     public void Re_registering_receiver_under_weak_memory() =>
         ExpectPass(CheckerOptions.WeakMemory with { PreemptionBound = 1, Name = "mutation/weak" }, ChannelScenarios.ReRegisteringReceiver);
