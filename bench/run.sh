@@ -3,7 +3,7 @@
 #
 #   bench/run.sh --quick    every workload, fewer parameter values, 3 warm-up + 5
 #                           iterations, full sizes -> bench/results/<date>-<machine>/  (Funnel+Pinball alone: 70-100 s)
-#   bench/run.sh            full: every parameter value, 10 warm-up + 7 iterations
+#   bench/run.sh            full: every parameter value, 10 warm-up + 7 iterations (9 min measured, 2 cores)
 #   bench/run.sh --smoke    CI smoke: the same steps at tiny sizes, one iteration, in process (one class out
 #                           of process); every workload and variant; checksums verified; exit non-zero on
 #                           any failure; last line "bench smoke: PASSED|FAILED ..."  (< 1 min)
@@ -102,7 +102,7 @@ dir=$(cd "$dir" && pwd)
 } > "$dir/machine.txt"
 [ "$mode" = smoke ] || cat "$dir/machine.txt"
 [ "$mode" = quick ] && echo "expected duration on an idle 2-core machine: about 10-15 min"
-[ "$mode" = full ] && echo "expected duration on an idle 2-core machine: about 9 min (measured 2026-11-21)"
+[ "$mode" = full ] && echo "expected duration on an idle 2-core machine: about 9 min (8 min 59 s measured 2026-11-21 with 10 warm-ups)"
 
 classes=(FunnelBenchmarks PinballBenchmarks SpscBenchmarks SpscDrainBenchmarks PingPongBenchmarks FanInBenchmarks TryPairBenchmarks)
 # The smoke also runs the shim micro-benchmarks (they only have to run), and runs TryPair out of process:
