@@ -74,3 +74,17 @@ internal sealed class ManualDispatcher
             work.Execute();
     }
 }
+
+/// <summary>A SynchronizationContext that counts the continuations posted to it and runs them on the thread pool.</summary>
+internal sealed class RecordingContext : SynchronizationContext
+{
+    private int _posts;
+
+    public int Posts => Volatile.Read(ref _posts);
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        Interlocked.Increment(ref _posts);
+        ThreadPool.QueueUserWorkItem(_ => d(state));
+    }
+}

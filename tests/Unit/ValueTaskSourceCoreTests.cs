@@ -180,19 +180,6 @@ public class ValueTaskSourceCoreTests
         Assert.Equal(2, scheduler.Tasks); // the registration above, then the continuation
     }
 
-    private sealed class RecordingContext : SynchronizationContext
-    {
-        private int _posts;
-
-        public int Posts => Volatile.Read(ref _posts);
-
-        public override void Post(SendOrPostCallback d, object? state)
-        {
-            Interlocked.Increment(ref _posts);
-            ThreadPool.QueueUserWorkItem(_ => d(state));
-        }
-    }
-
     /// <summary>Runs each task on the thread pool, counting them (TaskScheduler.Current is this scheduler inside).</summary>
     private sealed class RecordingScheduler : TaskScheduler
     {

@@ -141,7 +141,7 @@ public class ValueTaskTests
     }
 
     [Fact]
-    public async Task GetStatus_agrees_with_GetResult_for_every_outcome()
+    public async Task Awaiting_a_waiting_send_gives_its_cancellation_timeout_or_wrapped_completion_error() // status views: StatusViewTests
     {
         var channel = MpscChannel.CreateBounded<int>(1);
         channel.Sender.TrySend(0);
@@ -211,17 +211,4 @@ public class ValueTaskTests
     /// <summary>The pooled object behind a ValueTask (its private field), to observe reuse.</summary>
     private static object? SourceOf<T>(ValueTask<T> vt) =>
         typeof(ValueTask<T>).GetField("_obj", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(vt);
-
-    private sealed class RecordingContext : SynchronizationContext
-    {
-        private int _posts;
-
-        public int Posts => Volatile.Read(ref _posts);
-
-        public override void Post(SendOrPostCallback d, object? state)
-        {
-            Interlocked.Increment(ref _posts);
-            ThreadPool.QueueUserWorkItem(_ => d(state));
-        }
-    }
 }
