@@ -4,38 +4,29 @@
 // markdown summary.
 //   node mutation/merge.mjs <stage1.json> <summary.md> <equivalents.txt|-> [recheck.json ...]
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { norm, mutantKey as key, loadEquivalents } from './mutants.mjs';
 
 const [p1, outPath, equivalentsPath, ...recheckPaths] = process.argv.slice(2);
-const norm = (f) => f.replace(/\\/g, '/').replace(/^.*src\/Channels\//, '');
-const key = (file, m) => `${norm(file)}|${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}|${m.mutatorName}|${m.replacement ?? ''}`;
 const load = (p) => (p && p !== '-' && existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : { files: {} });
 const r1 = load(p1);
 // key → { suite, status } of the first recheck that detected the mutant (or the last verdict if none did).
 const rechecks = new Map();
-const recheckTested = {};
+const recheckSuites = new Map(); // path → { suite, tested: mutants it actually ran }
 for (const p of recheckPaths) {
   const r = load(p);
   const suite = r.suite ?? 'systematic';
+  const entry = { suite, tested: 0 };
+  recheckSuites.set(p, entry);
   for (const [file, data] of Object.entries(r.files)) {
     for (const m of data.mutants) {
-      if (['Killed', 'Survived', 'Timeout'].includes(m.status)) recheckTested[suite] = (recheckTested[suite] ?? 0) + 1;
+      if (['Killed', 'Survived', 'Timeout'].includes(m.status)) entry.tested++;
       const k = key(file, m);
       if (!rechecks.has(k) || !['Killed', 'Timeout'].includes(rechecks.get(k).status)) rechecks.set(k, { suite, status: m.status });
     }
   }
 }
 
-// Equivalent mutants: "file|line|mutator|replacement-prefix  reason" (one per line; # comments).
-const equivalents = [];
-if (equivalentsPath && existsSync(equivalentsPath)) {
-  for (const line of readFileSync(equivalentsPath, 'utf8').split('\n')) {
-    if (!line.trim() || line.startsWith('#')) continue;
-    const [spec, ...why] = line.split('  ');
-    const [file, at, mutator] = spec.split('|');
-    const [ln, col] = at.split(':');
-    equivalents.push({ file, line: Number(ln), column: col ? Number(col) : undefined, mutator, why: why.join('  ').trim() });
-  }
-}
+const findEquivalent = loadEquivalents(equivalentsPath);
 
 const detected = new Set(['Killed', 'Timeout']);
 const counts = { killedUnit: 0, killedRecheckUnit: 0, killedChecked: 0, timeout: 0, survived: 0, noCoverage: 0, equivalent: 0, equivalentInOutcome: 0, invalid: 0, invalidByRecheck: 0 };
@@ -54,11 +45,10 @@ for (const [file, data] of Object.entries(r1.files)) {
       if (later.suite === 'unit') counts.killedRecheckUnit++; else counts.killedChecked++;
       continue;
     }
-    const eq = equivalents.find((e) => norm(file) === e.file && m.location.start.line === e.line && m.mutatorName === e.mutator
-      && (e.column === undefined || m.location.start.column === e.column));
+    const eq = findEquivalent(file, m);
     if (eq) {
       counts.equivalent++;
-      if (eq.why.startsWith('(equivalent in outcome)')) counts.equivalentInOutcome++;
+      if (eq.inOutcome) counts.equivalentInOutcome++;
       survivors.push({ file: norm(file), m, why: 'equivalent: ' + eq.why });
       continue;
     }
@@ -75,9 +65,8 @@ const scoreExEq = (100 * detectedCount) / Math.max(1, valid - counts.equivalent)
 const scoreExStrict = (100 * detectedCount) / Math.max(1, valid - (counts.equivalent - counts.equivalentInOutcome));
 const lines = [];
 // A recheck that tested nothing (every mutant a compile error, say) must not pass silently as "no kills".
-for (const p of recheckPaths) {
-  const suite = load(p).suite ?? 'systematic';
-  if (!recheckTested[suite]) {
+for (const [p, { suite, tested }] of recheckSuites) {
+  if (tested === 0) {
     const warning = `⚠ the ${suite} recheck (${p}) tested no mutant; the score below does not include it.`;
     console.error(warning);
     lines.push(warning, '');

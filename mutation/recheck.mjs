@@ -14,9 +14,10 @@
 // checked build's `Compile Include="../Channels/**"`), and its instrumentation of the checker's own files fails
 // to compile (CS1620 on interpolated-string handlers). Applying the mutant's text directly needs neither, and a
 // mutant here is exactly the text Stryker reported, so every stage judges the same program change.
-import { cpSync, readFileSync, writeFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { norm, mutantKey, loadEquivalents } from './mutants.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : undefined; };
@@ -40,19 +41,8 @@ const SUITES = {
 };
 const { dirs, project, properties, configuration, filter } = SUITES[suite];
 const testProject = path.join(tree, project);
-const norm = (f) => f.replace(/\\/g, '/').replace(/^.*src\/Channels\//, '');
 
-const equivalents = [];
-if (equivalentsPath && existsSync(equivalentsPath)) {
-  for (const line of readFileSync(equivalentsPath, 'utf8').split('\n')) {
-    if (!line.trim() || line.startsWith('#')) continue;
-    const [file, at, mutator] = line.split('  ')[0].split('|');
-    const [ln, col] = at.split(':');
-    equivalents.push({ file, line: Number(ln), column: col ? Number(col) : undefined, mutator });
-  }
-}
-const isEquivalent = (file, m) => equivalents.some((e) => e.file === norm(file) && e.line === m.location.start.line && e.mutator === m.mutatorName
-  && (e.column === undefined || e.column === m.location.start.column));
+const isEquivalent = loadEquivalents(equivalentsPath);
 
 // Runs a command in its own process group, so a timeout can kill the test host too.
 function run(cmd, cmdArgs, timeoutMs) {
@@ -99,7 +89,6 @@ console.log(`recheck: baseline passes in ${(baselineMs / 1000).toFixed(1)} s; ti
 
 // 3. One mutant at a time.
 const stage1 = JSON.parse(readFileSync(reportPath, 'utf8'));
-const mutantKey = (file, m) => `${norm(file)}|${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}|${m.mutatorName}|${m.replacement ?? ''}`;
 const alreadyDetected = new Set();
 if (onlyPath) {
   for (const [file, data] of Object.entries(JSON.parse(readFileSync(onlyPath, 'utf8')).files))
