@@ -23,9 +23,7 @@ public class SenderWaiterListTests
     [Fact]
     public async Task A_sender_notified_and_then_canceled_forwards_its_notification()
     {
-        var dispatcher = new ManualDispatcher();
-        var channel = MpscChannel.CreateBounded<int>(1, dispatcher.Dispatch);
-        Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(0));
+        var channel = FullChannel(out var dispatcher);
         using var ctsA = new CancellationTokenSource();
         var a = channel.Sender.SendAsync(1, ctsA.Token); // waits first
         var b = channel.Sender.SendAsync(2);             // waits second
@@ -87,9 +85,7 @@ public class SenderWaiterListTests
     [Fact]
     public async Task A_sender_canceled_while_listed_leaves_the_next_notification_to_the_next_waiter()
     {
-        var dispatcher = new ManualDispatcher();
-        var channel = MpscChannel.CreateBounded<int>(1, dispatcher.Dispatch);
-        channel.Sender.TrySend(0);
+        var channel = FullChannel(out var dispatcher);
         using var ctsA = new CancellationTokenSource();
         var a = channel.Sender.SendAsync(1, ctsA.Token);
         var b = channel.Sender.SendAsync(2);
@@ -110,9 +106,7 @@ public class SenderWaiterListTests
     [Fact]
     public async Task A_notified_WaitToWriteAsync_waiter_forwards_the_notification_to_the_next_sender()
     {
-        var dispatcher = new ManualDispatcher();
-        var channel = MpscChannel.CreateBounded<int>(1, dispatcher.Dispatch);
-        channel.Sender.TrySend(0);
+        var channel = FullChannel(out var dispatcher);
         var probe = channel.Writer.WaitToWriteAsync();
         var b = channel.Sender.SendAsync(2);
 
@@ -143,9 +137,7 @@ public class SenderWaiterListTests
     [Fact]
     public void A_notified_sender_that_loses_the_slot_keeps_its_place_at_the_front()
     {
-        var dispatcher = new ManualDispatcher();
-        var channel = MpscChannel.CreateBounded<int>(1, dispatcher.Dispatch);
-        channel.Sender.TrySend(0);
+        var channel = FullChannel(out var dispatcher);
         var a = channel.Sender.SendAsync(1);
         var b = channel.Sender.SendAsync(2);
 
@@ -201,9 +193,7 @@ public class SenderWaiterListTests
     [Fact]
     public async Task A_waiter_relisted_at_the_front_survives_the_cancellation_of_the_one_behind_it()
     {
-        var dispatcher = new ManualDispatcher();
-        var channel = MpscChannel.CreateBounded<int>(1, dispatcher.Dispatch);
-        channel.Sender.TrySend(0);
+        var channel = FullChannel(out var dispatcher);
         var a = channel.Sender.SendAsync(1);
         using var ctsB = new CancellationTokenSource();
         var b = channel.Sender.SendAsync(2, ctsB.Token);
@@ -333,9 +323,7 @@ public class SenderWaiterListTests
     [Fact]
     public async Task A_waiting_senders_retry_wakes_a_receiver_that_started_waiting_meanwhile()
     {
-        var dispatcher = new ManualDispatcher();
-        var channel = MpscChannel.CreateBounded<int>(1, dispatcher.Dispatch);
-        channel.Sender.TrySend(0);
+        var channel = FullChannel(out var dispatcher);
         var a = channel.Sender.SendAsync(1);
         Assert.Equal(ReceiveStatus.Received, channel.Receiver.TryReceive(out _)); // A notified; the channel is empty
         var receive = channel.Receiver.ReceiveAsync();                            // so the receiver waits
@@ -353,9 +341,7 @@ public class SenderWaiterListTests
     [Fact]
     public async Task Close_signals_every_waiting_sender()
     {
-        var dispatcher = new ManualDispatcher();
-        var channel = MpscChannel.CreateBounded<int>(1, dispatcher.Dispatch);
-        channel.Sender.TrySend(0);
+        var channel = FullChannel(out var dispatcher);
         var a = channel.Sender.SendAsync(1);
         var b = channel.Sender.SendAsync(2, TimeSpan.FromMinutes(5));
         channel.Sender.Close();
@@ -407,5 +393,14 @@ public class SenderWaiterListTests
             Assert.Equal(PopResult.Popped, channel.Core.Ring.TryPop(out var item));
             return item;
         }
+    }
+
+    /// <summary>A channel of capacity 1, already holding one item, whose waiter retries go to <paramref name="dispatcher"/>.</summary>
+    private static MpscChannel<int> FullChannel(out ManualDispatcher dispatcher)
+    {
+        dispatcher = new ManualDispatcher();
+        var channel = MpscChannel.CreateBounded<int>(1, dispatcher.Dispatch);
+        Assert.Equal(SendStatus.Sent, channel.Sender.TrySend(0));
+        return channel;
     }
 }
