@@ -14,7 +14,8 @@
 (*    + stamp), because a claimed-but-unpublished push is what makes      *)
 (*    TryPop answer Empty while the ring is not empty;                     *)
 (*  - the receiver waker (Waker.tla) as its specification: Register is     *)
-(*    its final RMW that sets R, Notify is the RMW that consumes R and a   *)
+(*    its final RMW that sets R, Notify is one step that consumes R (the  *)
+(*    lock CAS; with R clear it reads and writes nothing) and a            *)
 (*    later, separate Wake() of the registered waiter (so wakes arrive     *)
 (*    late, and hit whatever use of the cached waiter is current),         *)
 (*    Unregister clears R.  Waker.tla checks that the bit-level protocol   *)
@@ -42,7 +43,7 @@
 (*                        (Ring.ProbeSpace for a probe); Full: SWL.Rent,   *)
 (*                        SW.BeginAsync, BCC.RunSender(skipFirstAttempt)   *)
 (*   SenderPublish(s)     Ring.TryPush: Value.Write; Stamp.Store(Release)  *)
-(*   SenderNotify(s)      RW.Notify: the RMW on the state word (consumes R)*)
+(*   SenderNotify(s)      RW.Notify: fence, load; the lock CAS if R is set *)
 (*   SenderWake(s)        RW.WakeWhileLocked: slot.Wake() = RO.Wake        *)
 (*                        (W.Signal; BCC.Dispatch if it was Waiting)       *)
 (*   SenderCheckCancel(s), SenderAttempt(s),                               *)
@@ -74,7 +75,7 @@
 (*   CloseCas             BCC.Close: _completionError.CompareExchange      *)
 (*                        (one winner)                                     *)
 (*   CloseRing            BCC.Close: Ring.Close (the loser too)            *)
-(*   CloseNotify, CloseWake  the winner: RW.Notify (RMW; Wake)             *)
+(*   CloseNotify, CloseWake  the winner: RW.Notify (consume R; Wake)       *)
 (*   CloseNotifyCheck, CloseNotifyAll  the winner: SWL.NotifyAll           *)
 (* Not modelled: BCC.SignalDrained and the Completion task (_closing,      *)
 (* _drained), which decide nothing a send or receive returns.              *)
@@ -236,7 +237,7 @@ RecvVars == <<rpc, rClosed, received, winner, closedOnReturn>>
 
 -----------------------------------------------------------------------------
 (* Senders.  The waiter-list steps are SenderWaiter.tla's, with every push *)
-(* split into claim, publication, and ReceiverWaker.Notify (RMW, Wake).    *)
+(* split into claim, publication, and ReceiverWaker.Notify (R?, Wake).     *)
 (* kont: where the sender goes after its Notify: "fast" (the call returns  *)
 (* Sent), "finish" (a runner's push at the loop top: SW.Finish), "remove"  *)
 (* (the push after Enqueue: SWL.Remove, maybe a forward, SW.Finish).       *)
@@ -295,7 +296,8 @@ AfterNotify(s) ==
               /\ fin' = [fin EXCEPT ![s] = "sent"]
               /\ UNCHANGED <<st, ntf, swn, result, completions>>
 
-\* RW.Notify: the RMW that finds R set consumes it; Wake() is the next step.
+\* RW.Notify: a notify that finds R set consumes it (the lock CAS); Wake() is the
+\* next step. One that finds R clear changes nothing.
 SenderNotify(s) ==
     /\ spc[s] = "notify"
     /\ regR' = FALSE

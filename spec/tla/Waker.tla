@@ -51,9 +51,11 @@
 (*                       contract also allows leaving R set (both are      *)
 (*                       explored)                                         *)
 (*   NotifierPush        a sender's successful Ring.TryPush (the message)  *)
-(*   NotifierLoad        Notify: s := _state.Load(Relaxed)                 *)
+(*   NotifierLoad        Notify: Fence(SeqCst); s := _state.Load(Relaxed); *)
+(*                       leave at once if R is clear (nothing written)     *)
 (*   NotifierTryLock     Notify: one CAS of its loop (AcqRel on the lock   *)
-(*                       path, Release otherwise), success or failure      *)
+(*                       path, Release when setting N), success or         *)
+(*                       failure; a failure that observes R clear leaves   *)
 (*   NotifierWake        WakeWhileLocked: Slot(s & Index).Read()?.Wake()   *)
 (*                       (ReceiveOperation.Wake: Waiter.Signal, dispatch;  *)
 (*                       ThreadWaker.Wake: Parker.Unpark)                  *)
@@ -75,8 +77,13 @@
 (*                                               -> NewestSlot             *)
 (*   "trylock_ignores_locked"  try_lock takes the lock whenever R is set   *)
 (*                                               -> OneLockHolder          *)
-(*   "notify_always_sets_n"    the failure path sets N even when R is      *)
-(*                             clear                     -> StateShape      *)
+(*   "notify_always_sets_n"    a notifier that finds the lock taken sets   *)
+(*                             N even when R is clear    -> StateShape      *)
+(*   "load_before_push"        Notify's load is satisfied before the push  *)
+(*                             is visible (what the SeqCst fence forbids;  *)
+(*                             at SC: the notifier reads the state first,  *)
+(*                             then pushes, then acts on what it read)     *)
+(*                                               -> NoLostWakeup           *)
 (*   "no_recheck"              the receiver waits right after Register,    *)
 (*                             without the second TryPop -> NoLostWakeup    *)
 (*   "reset_after_register"    the receiver arms (resets) its waiter after *)
@@ -94,7 +101,8 @@ CONSTANTS
 ASSUME NN \in 1..4 /\ Pushes \in 1..3 /\ NW \in 1..2
 ASSUME BUG \in {"none", "no_renotify", "unlock_drops_notification",
                 "register_skips_clear", "lock_no_flip", "trylock_ignores_locked",
-                "notify_always_sets_n", "no_recheck", "reset_after_register"}
+                "notify_always_sets_n", "no_recheck", "reset_after_register",
+                "load_before_push"}
 
 Notifiers == 1..NN
 Waiters == 1..NW
@@ -257,25 +265,47 @@ SinkGiveUp ==
 NotifierUnchanged == UNCHANGED <<slot, consumed, spc, sW, sIdx, newest>>
 
 NotifierPush(n) ==
-    /\ npc[n] = "push" /\ nLeft[n] > 0
+    /\ npc[n] = "push" /\ nLeft[n] > 0 /\ BUG /= "load_before_push"
     /\ tokens' = tokens + 1
     /\ nLeft' = [nLeft EXCEPT ![n] = @ - 1]
     /\ npc' = [npc EXCEPT ![n] = "load"]
     /\ UNCHANGED <<state, woken, nObs>> /\ NotifierUnchanged
 
+AfterNotify(n) == IF nLeft[n] > 0 THEN "push" ELSE "done"
+
+\* Whether Notify goes on after observing s: only while R is set (a notify
+\* that finds nobody registered writes nothing).  The notify_always_sets_n
+\* control also goes on when only L is set.
+GoesOn(s) == s.R \/ (BUG = "notify_always_sets_n" /\ s.L)
+
+\* The fence, then the load (one step: the fence is not a state change at SC).
 NotifierLoad(n) ==
     /\ npc[n] = "load"
     /\ nObs' = [nObs EXCEPT ![n] = state]
-    /\ npc' = [npc EXCEPT ![n] = "tryLock"]
+    /\ npc' = [npc EXCEPT ![n] = IF GoesOn(state) THEN "tryLock" ELSE AfterNotify(n)]
     /\ UNCHANGED <<state, woken, tokens, nLeft>> /\ NotifierUnchanged
 
-AfterNotify(n) == IF nLeft[n] > 0 THEN "push" ELSE "done"
+\* Control load_before_push: the load happens first ("early"), the push
+\* second, and the notifier then acts on the stale observation.
+NotifierEarlyLoad(n) ==
+    /\ BUG = "load_before_push" /\ npc[n] = "push" /\ nLeft[n] > 0
+    /\ nObs' = [nObs EXCEPT ![n] = state]
+    /\ npc' = [npc EXCEPT ![n] = "pushLate"]
+    /\ UNCHANGED <<state, woken, tokens, nLeft>> /\ NotifierUnchanged
 
-\* try_lock: one CAS attempt from the observed value s.
-\*   R && !L: take the lock: set L, clear R, and if U clear U and flip I
-\*            (so slot[I] is the newest waiter);
-\*   else:    set N if R (the holder will wake again); the CAS is made even
-\*            when nothing changes, so every notify is a Release RMW.
+NotifierLatePush(n) ==
+    /\ npc[n] = "pushLate"
+    /\ tokens' = tokens + 1
+    /\ nLeft' = [nLeft EXCEPT ![n] = @ - 1]
+    /\ npc' = [npc EXCEPT ![n] = IF GoesOn(nObs[n]) THEN "tryLock"
+                                  ELSE IF nLeft[n] > 1 THEN "push" ELSE "done"]
+    /\ UNCHANGED <<state, woken, nObs>> /\ NotifierUnchanged
+
+\* try_lock: one CAS attempt from the observed value s (R is set).
+\*   !L: take the lock: set L, clear R, and if U clear U and flip I
+\*       (so slot[I] is the newest waiter);
+\*   L:  set N (the holder will wake again) and leave.
+\* A failed CAS observes the current state and leaves if R is clear.
 NotifierTryLock(n) ==
     /\ npc[n] = "tryLock"
     /\ LET s == nObs[n]
@@ -283,9 +313,7 @@ NotifierTryLock(n) ==
            locked == IF BUG = "lock_no_flip"
                      THEN [s EXCEPT !.L = TRUE, !.R = FALSE, !.U = FALSE]
                      ELSE Consume([s EXCEPT !.L = TRUE, !.R = FALSE])
-           other == CASE BUG = "no_renotify" -> s
-                      [] BUG = "notify_always_sets_n" -> [s EXCEPT !.N = TRUE]
-                      [] OTHER -> IF s.R THEN [s EXCEPT !.N = TRUE] ELSE s
+           other == IF BUG = "no_renotify" THEN s ELSE [s EXCEPT !.N = TRUE]
        IN IF state = s
           THEN IF canLock
                THEN /\ state' = locked
@@ -295,7 +323,8 @@ NotifierTryLock(n) ==
                     /\ npc' = [npc EXCEPT ![n] = AfterNotify(n)]
                     /\ UNCHANGED nObs
           ELSE /\ nObs' = [nObs EXCEPT ![n] = state]        \* CAS failed
-               /\ UNCHANGED <<state, npc>>
+               /\ npc' = [npc EXCEPT ![n] = IF GoesOn(state) THEN "tryLock" ELSE AfterNotify(n)]
+               /\ UNCHANGED state
     /\ UNCHANGED <<woken, tokens, nLeft>> /\ NotifierUnchanged
 
 \* The lock holder reads slot[I] (the sink never writes that slot now) and
@@ -338,6 +367,7 @@ Next ==
     \/ \E n \in Notifiers :
           \/ NotifierPush(n) \/ NotifierLoad(n) \/ NotifierTryLock(n)
           \/ NotifierWake(n) \/ NotifierTryUnlock(n)
+          \/ NotifierEarlyLoad(n) \/ NotifierLatePush(n)
     \/ Terminated
 
 Spec == Init /\ [][Next]_vars
@@ -355,7 +385,7 @@ TypeOK ==
     /\ spc \in {"tryPop", "load", "fastOr", "clearRN", "store", "publish", "reset",
                 "recheck", "unregister", "parked", "done"}
     /\ sW \in Waiters /\ sIdx \in {0, 1}
-    /\ npc \in [Notifiers -> {"push", "load", "tryLock", "wake", "tryUnlock", "done"}]
+    /\ npc \in [Notifiers -> {"push", "pushLate", "load", "tryLock", "wake", "tryUnlock", "done"}]
     /\ nObs \in [Notifiers -> States]
     /\ nLeft \in [Notifiers -> 0..Pushes]
     /\ newest \in {0, 1}

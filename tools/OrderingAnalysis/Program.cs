@@ -67,6 +67,7 @@ var checks = new List<OrderingCheck>
     new("channel/weak two receive timeouts b2", Weak(2) with { MaxSteps = 2_000 }, ChannelScenarios.TwoReceiveTimeouts),
     new("waker/weak sink switching waiters b3", Weak(3) with { Reduction = Reduction.SleepSets }, () => WakerScenarios.SinkSwitchingWaiters(2, 3)),
     new("channel/weak blocking receive then async b2", Weak(2), ChannelScenarios.BlockingReceiveThenAsync),
+    new("waker/weak 2n 1w b2", Weak(2), () => WakerScenarios.Sink(2, 1)),
 };
 
 var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -15,11 +15,11 @@ namespace Sluice.Channels.Mpsc;
 /// with anything else, or N ∧ L ∧ R. Only the sink sets R or U; notifiers only clear them; a notifier
 /// clears U only together with flipping I, so <c>I xor U</c> (the index of the most recently stored
 /// waiter) changes only when the sink acts.</para>
-/// <para>No lost wake-up: every <see cref="Notify"/> is a Release RMW on the state after the notifier's
-/// own write (a push, a close); every <see cref="Register"/> publishes R with an Acquire RMW before the
-/// sink re-checks. In the state's modification order either the notify comes first (the re-check sees
-/// the write) or the register does (the notifier sees R and wakes the newest waiter, or sets N so the
-/// lock holder wakes again).</para>
+/// <para>No lost wake-up: every <see cref="Notify"/> runs a SeqCst fence after the notifier's own write (a
+/// push, a close) and then reads the state; every <see cref="Register"/> publishes R with an RMW and runs a
+/// SeqCst fence before the sink re-checks. In the fences' total order either the notify's comes first (the
+/// re-check sees the write) or the register's does (the notifier sees R and wakes the newest waiter, or
+/// sets N so the lock holder wakes again). A notify that finds R clear writes nothing.</para>
 /// <para>Sink methods (<see cref="Register"/>, <see cref="Unregister"/>) must never run concurrently with
 /// each other; the channel guarantees this with its single-consumer guard and the waiter's ownership
 /// state. <see cref="Notify"/> may be called from any thread at any time.</para>
@@ -37,21 +37,31 @@ internal sealed class ReceiverWaker
     private Cell<IWakeable?> _slot1;
 
     /// <summary>Wakes the registered waiter, if any. Call it after every write the waiter may be waiting for.</summary>
+    /// <remarks>
+    /// With no waiter registered (a receiver that is keeping up: the common case on a busy channel) this is a
+    /// fence and a load, and writes nothing: the senders of a channel share no line but the ring's.
+    /// </remarks>
     public void Notify()
     {
-        // Relaxed: only a starting guess for the CAS loop; every successful CAS below carries the ordering.
+        // SeqCst: pairs with the SeqCst fence at the end of Register (store buffering): either the load below
+        // sees R, or the sink's re-check after its fence sees our write (the push, the close). Without it the
+        // load may be satisfied before our push is visible, and a sink that registers in between sleeps on a
+        // message (the notifier used to make a no-op CAS for this, a write to a line every sender shares).
+        Atomic.Fence(MemoryOrder.SeqCst);
+        // Relaxed: the fence orders it; every successful CAS below carries the ordering of the wake itself.
         var s = _state.Load(MemoryOrder.Relaxed);
-        while (true)
+        while ((s & Registered) != 0)
         {
-            if ((s & Registered) != 0 && (s & Locked) == 0)
+            if ((s & Locked) == 0)
             {
                 // Take the lock and consume the registration; if a newer waiter was stored, switch to it.
                 var n = (s | Locked) & ~Registered;
                 if ((s & Update) != 0)
                     n = (n & ~Update) ^ Index;
-                // AcqRel: Acquire pairs with Register's AcqRel publication (the slot write is visible to the
-                // read below); Release orders our earlier write (the push) before the sink's next Acquire RMW.
-                var observed = _state.CompareExchange(s, n, MemoryOrder.AcqRel, MemoryOrder.Relaxed);
+                // Acquire: pairs with Register's AcqRel publication (the slot write is visible to the read
+                // below). No Release: our push reaches the sink through the fence pair (above, and in Register)
+                // or through the wake itself; it used to be AcqRel, when no fence preceded this CAS.
+                var observed = _state.CompareExchange(s, n, MemoryOrder.Acquire, MemoryOrder.Relaxed);
                 if (observed == s)
                 {
                     WakeWhileLocked(n);
@@ -62,17 +72,19 @@ internal sealed class ReceiverWaker
             }
             else
             {
-                // Not registered, or another notifier holds the lock: ask it to wake again if the sink is
-                // registered. A real CAS even when nothing changes, so every notify is a Release RMW in
-                // the state's modification order.
-                var n = (s & Registered) != 0 ? s | Notification : s;
-                // Release: pairs with Register's Acquire RMW: our push is visible to the sink's re-check.
-                var observed = _state.CompareExchange(s, n, MemoryOrder.Release, MemoryOrder.Relaxed);
+                // Another notifier holds the lock while the sink is registered: ask it to wake again.
+                // Release: pairs with the lock holder's AcqRel CAS that consumes N, so our push happens before
+                // the wake it makes again (the fence pair also carries it: justifications.txt).
+                var observed = _state.CompareExchange(s, s | Notification, MemoryOrder.Release, MemoryOrder.Relaxed);
                 if (observed == s)
                     return;
                 s = observed;
             }
         }
+
+        // Not registered (any more): nothing to wake. A registration this load missed is ordered after our
+        // fence, so its re-check sees our write; one it saw withdrawn was consumed by another notifier's wake
+        // or withdrawn by the sink itself.
     }
 
     /// <summary>
@@ -90,12 +102,15 @@ internal sealed class ReceiverWaker
         if (ReferenceEquals(Slot(recent).Read(), waiter))
         {
             // The same waiter is already stored where a notifier will look: one RMW.
-            // AcqRel: Acquire pairs with every notifier's Release RMW (pushes that notified before us are
-            // visible to the caller's re-check); Release pairs with the locking notifier's AcqRel CAS, so
-            // the waiter's state for this wait (written before registering) is what its Wake() reads.
-            // Acquire alone loses a wake-up under the C11 model (found by tests/Property; kept as the
-            // regression MpscMutantTests and the broken twin WakerFastPathAcquireOnly).
+            // AcqRel: Release pairs with the locking notifier's Acquire CAS, so the waiter's state for this
+            // wait (written before registering) is what its Wake() reads; Acquire alone loses a wake-up under
+            // the C11 model (found by tests/Property; kept as the regressions MpscMutantTests,
+            // OrderingWeakeningTests and the broken twin WakerFastPathAcquireOnly). The Acquire half is not
+            // needed since the fences below carry the pushes (justifications.txt); an RMW costs the same.
             _state.FetchOr(Registered, MemoryOrder.AcqRel);
+            // SeqCst: pairs with Notify's SeqCst fence (store buffering): either that notifier's load sees
+            // R, or the caller's re-check, after this fence, sees the notifier's write.
+            Atomic.Fence(MemoryOrder.SeqCst);
             return;
         }
 
@@ -111,9 +126,11 @@ internal sealed class ReceiverWaker
 
         // The slot a lock holder is not reading (it reads slot[I]).
         Slot(index ^ 1).Write(waiter);
-        // AcqRel: Release publishes the slot write to the notifier that locks (its AcqRel CAS); Acquire
-        // pairs with notifiers' Release RMWs, as in the fast path.
+        // AcqRel: Release publishes the slot write to the notifier that locks (its Acquire CAS); the Acquire
+        // half is not needed, as in the fast path.
         _state.FetchOr(Update | Registered, MemoryOrder.AcqRel);
+        // SeqCst: pairs with Notify's SeqCst fence, as in the fast path above.
+        Atomic.Fence(MemoryOrder.SeqCst);
     }
 
     /// <summary>Withdraws the registration (after the sink's re-check succeeded). Sink only.</summary>

@@ -18,6 +18,9 @@ internal static class SourceSites
     /// </summary>
     public static string ReceiverWakerAcquireOnly => Find("ReceiverWaker.cs", "public void Register(IWakeable waiter)", "_state.FetchOr(Registered, MemoryOrder.AcqRel);", "Acquire");
 
+    /// <summary>The SeqCst fence at the top of ReceiverWaker.Notify (between the notifier's write and its read of the state), removed.</summary>
+    public static string NotifyFenceRemoved => Find("ReceiverWaker.cs", "public void Notify()", "Atomic.Fence(MemoryOrder.SeqCst);", "Relaxed");
+
     /// <summary>The SeqCst fence at the top of BoundedChannelCore.AfterPop, removed (the mutant).</summary>
     public static string AfterPopFenceRemoved => Find("BoundedChannelCore.cs", "void AfterPop()", "Atomic.Fence(MemoryOrder.SeqCst);", "Relaxed");
 }
