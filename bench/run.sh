@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sluice benchmark suite (see bench/README.md).
 #
-#   bench/run.sh --quick    every workload, fewer parameter values, 3 warm-up + 5
-#                           iterations, full sizes -> bench/results/<date>-<machine>/  (Funnel+Pinball alone: 70-100 s)
-#   bench/run.sh            full: every parameter value, 10 warm-up + 7 iterations (9 min measured, 2 cores)
+#   bench/run.sh --quick    every workload, fewer parameter values, warm-up to convergence (<= 5 s per case)
+#                           + 2 warm-up + 5 iterations, full sizes -> bench/results/<date>-<machine>/
+#   bench/run.sh            full: every parameter value, warm-up to convergence (<= 10 s per case) + 3 warm-up
+#                           + 7 iterations
 #   bench/run.sh --smoke    CI smoke: the same steps at tiny sizes, one iteration, in process (one class out
 #                           of process); every workload and variant; checksums verified; exit non-zero on
 #                           any failure; last line "bench smoke: PASSED|FAILED ..."  (< 1 min)
@@ -116,7 +117,7 @@ for class in "${classes[@]}"; do
   oop=0
   [ "$mode" = smoke ] && [ "$class" = TryPairBenchmarks ] && oop=1
   echo "▶ $class (load $before)$([ "$oop" = 1 ] && echo ', out of process')"
-  SLUICE_BENCH_OUT_OF_PROCESS=$oop SLUICE_BENCH_STATS="$dir/stats.tsv" "${BENCH[@]}" --filter "*.$class.*" --artifacts "$dir/bdn/$class" \
+  SLUICE_BENCH_OUT_OF_PROCESS=$oop SLUICE_BENCH_STATS="$dir/stats.tsv" SLUICE_BENCH_WARMUP="$dir/warmup.tsv" "${BENCH[@]}" --filter "*.$class.*" --artifacts "$dir/bdn/$class" \
     > "$dir/bdn/$class.log" 2>&1 || { status=1; failed_steps+=("$class"); echo "  FAILED (see $dir/bdn/$class.log):"; }
   grep -oE "CHECKSUM FAILED: .*" "$dir/bdn/$class.log" | sort -u | head -5 | sed 's/^/    /' || true
   after=$(load)

@@ -70,8 +70,10 @@ public static class Summarizer
         var diagnostics = LoadDiagnostics(statsPath);
         var probes = LoadProbes(Path.Combine(dir, "alloc-probe.tsv"));
         var loads = LoadLoads(Path.Combine(dir, "load.tsv"));
+        var warmUps = LoadWarmUps(Path.Combine(dir, "warmup.tsv"));
         var md = new StringBuilder();
         WriteSummary(md, dir, cases, failed, probes, loads, diagnostics);
+        WriteWarmUps(md, warmUps);
         File.WriteAllText(Path.Combine(dir, "summary.md"), md.ToString());
         WriteCharts(Path.Combine(dir, "charts"), cases);
         Console.WriteLine($"wrote {Path.Combine(dir, "summary.md")} and {Path.Combine(dir, "charts")}/ ({cases.Count} cases{(failed.Count > 0 ? $", {failed.Count} FAILED case(s) listed, not summarised" : "")})");
@@ -157,7 +159,7 @@ public static class Summarizer
         foreach (var line in ReadLines(path))
         {
             var f = line.Split('\t');
-            if (f.Length < 10)
+            if (f.Length < 10 || (f.Length > 10 && f[10] == "W"))
                 continue;
             var messages = double.Parse(f[3], CultureInfo.InvariantCulture);
             var key = (f[0], f[1], f[2]);
@@ -229,7 +231,53 @@ public static class Summarizer
         return loads;
     }
 
+    /// <summary>The converged warm-up's outcome per case (<see cref="ConvergedWarmUp.Outcome.ToLine"/>); empty for runs before it existed.</summary>
+    private static List<(string Label, int Invocations, double Seconds, double FirstMs, double LastMs, long Compiled, bool Converged)> LoadWarmUps(string path)
+    {
+        var list = new List<(string, int, double, double, double, long, bool)>();
+        if (!File.Exists(path))
+            return list;
+        foreach (var line in File.ReadLines(path))
+        {
+            var f = line.Split('\t');
+            if (f.Length != 9)
+                continue;
+            list.Add(($"{f[0]} {f[1]} {f[2]}", int.Parse(f[3], CultureInfo.InvariantCulture), double.Parse(f[4], CultureInfo.InvariantCulture),
+                double.Parse(f[5], CultureInfo.InvariantCulture), double.Parse(f[6], CultureInfo.InvariantCulture),
+                long.Parse(f[7], CultureInfo.InvariantCulture), f[8] == "converged"));
+        }
+
+        return list;
+    }
+
     // ------------------------------------------------------------------ summary.md
+
+    private static void WriteWarmUps(StringBuilder md, List<(string Label, int Invocations, double Seconds, double FirstMs, double LastMs, long Compiled, bool Converged)> warmUps)
+    {
+        if (warmUps.Count == 0)
+            return;
+        md.AppendLine("## Warm-up to convergence (before BenchmarkDotNet's own warm-up)");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"Each case repeated its invocation until the JIT compiled nothing for {ConvergedWarmUp.Window} invocations and the median of the last {ConvergedWarmUp.Window} times was no more than");
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"{ConvergedWarmUp.Tolerance:P0} below the {ConvergedWarmUp.Window} before (at least {ConvergedWarmUp.MinInvocations} invocations and {ConvergedWarmUp.MinTime.TotalSeconds:G3} s; at most {ConvergedWarmUp.Budget.TotalSeconds:G3} s, then `capped`). `warmup.tsv` has every case.");
+        md.AppendLine();
+        var capped = warmUps.Where(w => !w.Converged).ToList();
+        var invocations = warmUps.Select(w => (double)w.Invocations).Order().ToList();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"{warmUps.Count} cases: {warmUps.Count - capped.Count} converged, {capped.Count} capped; {F(warmUps.Sum(w => w.Seconds) / 60, "F1")} min in all; invocations per case: median {invocations[invocations.Count / 2]:F0}, max {invocations[^1]:F0}.");
+        if (capped.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("| capped case | invocations | s | first ms | last window's median ms | methods compiled |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var w in capped)
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {w.Label} | {w.Invocations} | {F(w.Seconds, "F1")} | {F(w.FirstMs, "F1")} | {F(w.LastMs, "F1")} | {w.Compiled} |");
+        }
+
+        md.AppendLine();
+    }
 
     private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);
 

@@ -14,6 +14,10 @@ public abstract class WorkloadBenchmark
     /// <summary>Builds the run for the current parameters.</summary>
     protected abstract WorkloadRun CreateRun();
 
+    /// <summary>Warms the case up until it has stopped getting faster (<see cref="ConvergedWarmUp"/>), before BenchmarkDotNet's own warm-up.</summary>
+    [GlobalSetup]
+    public void WarmUp() => ConvergedWarmUp.Run(CreateRun);
+
     [IterationSetup]
     public void Setup() => _run = CreateRun();
 

@@ -52,6 +52,9 @@ public abstract class WorkloadRun : IDisposable
     /// <summary>Opened by <see cref="Execute"/>; every task awaits it first.</summary>
     protected TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Workload, variant and parameter, tab-separated (the stats' first three fields).</summary>
+    public string Label => _label;
+
     /// <summary>The messages one invocation transfers (what msg/µs and B/msg divide by).</summary>
     public long Messages => _messages;
 
@@ -131,7 +134,7 @@ public abstract class WorkloadRun : IDisposable
         var allocated = AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         Stats.Record(_label, _messages, allocated, stopwatch.Elapsed.TotalMilliseconds,
             ThreadPool.CompletedWorkItemCount - workItemsBefore, Monitor.LockContentionCount - contentionBefore, ThreadPool.ThreadCount,
-            cpu.TotalMilliseconds);
+            cpu.TotalMilliseconds, ConvergedWarmUp.Running);
         return checksum;
     }
 
@@ -153,7 +156,9 @@ public abstract class WorkloadRun : IDisposable
 /// tab-separated line each: label (workload, variant, parameter), messages, bytes allocated in the timed
 /// part (all threads), elapsed ms, thread-pool work items completed, monitor lock contentions, thread-pool
 /// threads at the end, process CPU time in ms (all threads: less sensitive than elapsed time to other
-/// jobs on the machine, but it includes spinning). The summary turns them into per-message diagnostics (BenchmarkDotNet's
+/// jobs on the machine, but it includes spinning), and the phase: <c>W</c> for an invocation of
+/// <see cref="ConvergedWarmUp"/>, <c>B</c> for one BenchmarkDotNet ran (its own warm-ups included; files from
+/// before the converged warm-up have no phase field). The summary turns them into per-message diagnostics (BenchmarkDotNet's
 /// ThreadingDiagnoser does not run on .NET 10 with BenchmarkDotNet 0.14.0).
 /// </summary>
 public static class Stats
@@ -162,11 +167,11 @@ public static class Stats
 
     public static bool Enabled => s_path is not null;
 
-    public static void Record(string label, long messages, long allocatedBytes, double elapsedMs, long workItems, long lockContentions, int poolThreads, double cpuMs)
+    public static void Record(string label, long messages, long allocatedBytes, double elapsedMs, long workItems, long lockContentions, int poolThreads, double cpuMs, bool warmUp)
     {
         if (s_path is null)
             return;
-        var line = string.Create(CultureInfo.InvariantCulture, $"{label}\t{messages}\t{allocatedBytes}\t{elapsedMs:F3}\t{workItems}\t{lockContentions}\t{poolThreads}\t{cpuMs:F1}\n");
+        var line = string.Create(CultureInfo.InvariantCulture, $"{label}\t{messages}\t{allocatedBytes}\t{elapsedMs:F3}\t{workItems}\t{lockContentions}\t{poolThreads}\t{cpuMs:F1}\t{(warmUp ? "W" : "B")}\n");
         File.AppendAllText(s_path, line);
     }
 }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Compare variants (or builds) across several processes: one case, N fresh processes per variant, interleaved.
+#
+#   bench/processes.sh <workload> <param or -> <processes> <invocations> <variant>...
+#
+# A <variant> is a Variant name (Sluice, BclBounded, ...) run from this tree's Release build, or <dir>:<variant>
+# to run the Sluice.Benchmarks.dll in <dir> (a copy of bench/bin/Release/net10.0 built from another commit), so
+# two builds can be compared in the same session. Each process runs `loop <workload> <variant> <param> <invocations>`
+# and reports the median throughput (msg/µs) of its second half (the first half is warm-up); the script prints
+# every process's value and the median over processes for each variant, interleaving the variants so that a slow
+# spell of the machine hits them alike. PIN="taskset -c 0" (environment) runs every process on one core.
+#
+# Why processes: on the 2-core VM a case's throughput differs by up to 3x between processes of the same build
+# (the same code, the same inputs), while invocations within a process agree (bench/results/2026-11-21-dev-2core-7/
+# ANALYSIS.md). A single-process comparison, BenchmarkDotNet's included, compares whichever modes the processes fell
+# into; medians over several processes compare the code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ $# -lt 5 ]; then sed -n '2,16p' "$0"; exit 2; fi
+workload=$1; param=$2; procs=$3; invocations=$4; shift 4
+[ "$invocations" -ge 4 ] || { echo "invocations must be at least 4 (the first half is warm-up)" >&2; exit 2; }
+dotnet build bench/Sluice.Benchmarks.csproj -c Release -nologo -v quiet > /dev/null
+stats=$(mktemp)
+trap 'rm -f "$stats"' EXIT
+declare -A values
+for i in $(seq 1 "$procs"); do
+  for spec in "$@"; do
+    dir=bench/bin/Release/net10.0; variant=$spec
+    if [[ "$spec" == *:* ]]; then dir=${spec%:*}; variant=${spec##*:}; fi
+    : > "$stats"
+    # shellcheck disable=SC2086
+    SLUICE_BENCH_STATS="$stats" ${PIN:-} dotnet "$dir/Sluice.Benchmarks.dll" loop "$workload" "$variant" "$param" "$invocations" > /dev/null
+    # stats: label (3 fields), messages, bytes, elapsed ms, ...: msg/µs = messages / (ms * 1000)
+    v=$(tail -n $((invocations / 2)) "$stats" | awk -F'\t' '{printf "%.4f\n", $4 / ($6 * 1000)}' | sort -g \
+        | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+    values[$spec]="${values[$spec]:-} $v"
+    echo "process $i  $spec: $v msg/µs"
+  done
+done
+echo "median over $procs processes (msg/µs; each process: the median of its last $((invocations / 2)) invocations):"
+for spec in "$@"; do
+  # shellcheck disable=SC2086
+  m=$(printf '%s\n' ${values[$spec]} | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+  echo "  $workload $param $spec: $m   (processes:${values[$spec]})"
+done
