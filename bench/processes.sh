@@ -20,6 +20,8 @@ if [ $# -lt 5 ]; then sed -n '2,16p' "$0"; exit 2; fi
 workload=$1; param=$2; procs=$3; invocations=$4; shift 4
 [ "$invocations" -ge 4 ] || { echo "invocations must be at least 4 (the first half is warm-up)" >&2; exit 2; }
 dotnet build bench/Sluice.Benchmarks.csproj -c Release -nologo -v quiet > /dev/null
+# The median of the numbers on stdin, one per line.
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 stats=$(mktemp)
 trap 'rm -f "$stats"' EXIT
 declare -A values
@@ -31,8 +33,7 @@ for i in $(seq 1 "$procs"); do
     # shellcheck disable=SC2086
     SLUICE_BENCH_STATS="$stats" ${PIN:-} dotnet "$dir/Sluice.Benchmarks.dll" loop "$workload" "$variant" "$param" "$invocations" > /dev/null
     # stats: label (3 fields), messages, bytes, elapsed ms, ...: msg/µs = messages / (ms * 1000)
-    v=$(tail -n $((invocations / 2)) "$stats" | awk -F'\t' '{printf "%.4f\n", $4 / ($6 * 1000)}' | sort -g \
-        | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+    v=$(tail -n $((invocations / 2)) "$stats" | awk -F'\t' '{printf "%.4f\n", $4 / ($6 * 1000)}' | median)
     values[$spec]="${values[$spec]:-} $v"
     echo "process $i  $spec: $v msg/µs"
   done
@@ -40,6 +41,6 @@ done
 echo "median over $procs processes (msg/µs; each process: the median of its last $((invocations / 2)) invocations):"
 for spec in "$@"; do
   # shellcheck disable=SC2086
-  m=$(printf '%s\n' ${values[$spec]} | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+  m=$(printf '%s\n' ${values[$spec]} | median)
   echo "  $workload $param $spec: $m   (processes:${values[$spec]})"
 done
