@@ -103,7 +103,7 @@ dir=$(cd "$dir" && pwd)
 } > "$dir/machine.txt"
 [ "$mode" = smoke ] || cat "$dir/machine.txt"
 [ "$mode" = quick ] && echo "expected duration on an idle 2-core machine: about 10-15 min"
-[ "$mode" = full ] && echo "expected duration on an idle 2-core machine: about 9 min (8 min 59 s measured 2026-11-21 with 10 warm-ups)"
+[ "$mode" = full ] && echo "expected duration on an idle 2-core machine: about 18 min (17 min 29 s measured 2026-11-21, run -7)"
 
 classes=(FunnelBenchmarks PinballBenchmarks SpscBenchmarks SpscDrainBenchmarks PingPongBenchmarks FanInBenchmarks TryPairBenchmarks)
 # The smoke also runs the shim micro-benchmarks (they only have to run), and runs TryPair out of process:
