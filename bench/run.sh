@@ -77,13 +77,21 @@ if [ "$mode" = smoke ]; then
   dir=${out:-out/bench-smoke}
   rm -rf "$dir"
 else
-  # bench/results/<date>-<machine>/; never overwrite an earlier run (a second run the same day gets -2, -3, ...)
+  # bench/results/<date>-<machine>/; never overwrite an earlier run: a later run the same day gets the suffix after
+  # the highest one there (-2, -3, ...), so the day's runs sort in the order they were made even if one was renamed
   machine=${SLUICE_BENCH_MACHINE:-$(hostname -s 2>/dev/null || cat /etc/hostname 2>/dev/null || echo machine)}
   machine=$(printf '%s' "$machine" | tr -c 'A-Za-z0-9._-' '-')
   base=${out:-bench/results/$(date +%Y-%m-%d)-$machine}
   dir=$base
-  n=2
-  while [ -z "$out" ] && [ -e "$dir" ]; do dir="$base-$n"; n=$((n + 1)); done
+  if [ -z "$out" ]; then
+    last=0
+    if [ -e "$base" ]; then last=1; fi
+    for d in "$base"-*; do
+      suffix=${d##"$base"-}
+      if [[ "$suffix" =~ ^[0-9]+$ ]] && [ "$suffix" -gt "$last" ]; then last=$suffix; fi
+    done
+    if [ "$last" -gt 0 ]; then dir="$base-$((last + 1))"; fi
+  fi
   [ -n "$out" ] && rm -rf "$dir"
 fi
 mkdir -p "$dir/bdn"
