@@ -20,6 +20,8 @@ public static class Program
             return AllocationProbe.Run(args[1..]);
         if (args.Length > 0 && args[0] == "loop")
             return AllocationProbe.Loop(args[1..]);
+        if (args.Length > 0 && args[0] == "selftest")
+            return SelfTest.Run();
 
         var config = BenchConfig.Create(jobOnCommandLine: args.Contains("--job"));
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToArray();

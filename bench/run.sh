@@ -73,6 +73,15 @@ echo "▶ build (Release)"
 dotnet build bench/Sluice.Benchmarks.csproj -c Release -nologo -v quiet
 BENCH=(dotnet "$ROOT/bench/bin/Release/net10.0/Sluice.Benchmarks.dll")
 
+# The suite's own rules on fixed inputs (the converged warm-up's flatness test): a wrong rule fails the run.
+echo "▶ selftest"
+if selftest=$("${BENCH[@]}" selftest 2>&1); then
+  echo "  $(printf '%s\n' "$selftest" | tail -1)"
+else
+  printf '%s\n' "$selftest" | sed 's/^/  /'
+  status=1; failed_steps+=("selftest")
+fi
+
 if [ "$mode" = smoke ]; then
   dir=${out:-out/bench-smoke}
   rm -rf "$dir"
