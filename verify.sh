@@ -5,7 +5,7 @@
 #                          systematic (model-checked) and property suites; print the report
 #   ./verify.sh --deep     the same with larger bounds (minutes more; not run in CI)
 #   ./verify.sh --quick    skip the TLA+ specs and the property suite (a fast local loop)
-#   ./verify.sh --orderings  also run the ordering-necessity analysis (about an hour; tools/OrderingAnalysis)
+#   ./verify.sh --orderings  also run the ordering-necessity analysis (15-45 min; tools/OrderingAnalysis)
 #   ./verify.sh --mutation   also run Stryker.NET mutation testing (mutation/run.sh; an hour or more)
 #
 # Needs only the .NET SDK and node/npm (both restore what they need from the registries).
