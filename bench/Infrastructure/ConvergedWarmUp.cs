@@ -131,5 +131,16 @@ public static class ConvergedWarmUp
         /// <summary>label (3 tab-separated fields), invocations, seconds, first ms, last window's median ms, methods compiled, converged|capped.</summary>
         public string ToLine() => string.Create(CultureInfo.InvariantCulture,
             $"{Label}\t{Invocations}\t{Seconds:F2}\t{FirstMs:F3}\t{LastMs:F3}\t{MethodsCompiled}\t{(Converged ? "converged" : "capped")}");
+
+        /// <summary>The inverse of <see cref="ToLine"/>; null for a line of another shape.</summary>
+        public static Outcome? Parse(string line)
+        {
+            var f = line.Split('\t');
+            if (f.Length != 9)
+                return null;
+            var c = CultureInfo.InvariantCulture;
+            return new Outcome(string.Join('\t', f[..3]), int.Parse(f[3], c), double.Parse(f[4], c), double.Parse(f[5], c),
+                double.Parse(f[6], c), long.Parse(f[7], c), f[8] == "converged");
+        }
     }
 }

@@ -231,28 +231,13 @@ public static class Summarizer
         return loads;
     }
 
-    /// <summary>The converged warm-up's outcome per case (<see cref="ConvergedWarmUp.Outcome.ToLine"/>); empty for runs before it existed.</summary>
-    private static List<(string Label, int Invocations, double Seconds, double FirstMs, double LastMs, long Compiled, bool Converged)> LoadWarmUps(string path)
-    {
-        var list = new List<(string, int, double, double, double, long, bool)>();
-        if (!File.Exists(path))
-            return list;
-        foreach (var line in File.ReadLines(path))
-        {
-            var f = line.Split('\t');
-            if (f.Length != 9)
-                continue;
-            list.Add(($"{f[0]} {f[1]} {f[2]}", int.Parse(f[3], CultureInfo.InvariantCulture), double.Parse(f[4], CultureInfo.InvariantCulture),
-                double.Parse(f[5], CultureInfo.InvariantCulture), double.Parse(f[6], CultureInfo.InvariantCulture),
-                long.Parse(f[7], CultureInfo.InvariantCulture), f[8] == "converged"));
-        }
-
-        return list;
-    }
+    /// <summary>The converged warm-up's outcome per case (<c>warmup.tsv</c>); empty for runs before it existed.</summary>
+    private static List<ConvergedWarmUp.Outcome> LoadWarmUps(string path) =>
+        File.Exists(path) ? File.ReadLines(path).Select(ConvergedWarmUp.Outcome.Parse).OfType<ConvergedWarmUp.Outcome>().ToList() : [];
 
     // ------------------------------------------------------------------ summary.md
 
-    private static void WriteWarmUps(StringBuilder md, List<(string Label, int Invocations, double Seconds, double FirstMs, double LastMs, long Compiled, bool Converged)> warmUps)
+    private static void WriteWarmUps(StringBuilder md, List<ConvergedWarmUp.Outcome> warmUps)
     {
         if (warmUps.Count == 0)
             return;
@@ -273,7 +258,7 @@ public static class Summarizer
             md.AppendLine("| capped case | invocations | s | first ms | last window's median ms | methods compiled |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|");
             foreach (var w in capped)
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {w.Label} | {w.Invocations} | {F(w.Seconds, "F1")} | {F(w.FirstMs, "F1")} | {F(w.LastMs, "F1")} | {w.Compiled} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {w.Label.Replace('\t', ' ')} | {w.Invocations} | {F(w.Seconds, "F1")} | {F(w.FirstMs, "F1")} | {F(w.LastMs, "F1")} | {w.MethodsCompiled} |");
         }
 
         md.AppendLine();
