@@ -58,6 +58,9 @@
 (*   ReceiverTryPop       BCC.ReceiveAsync: BCC.EnterReceive; Ring.TryPop  *)
 (*                        (fast path); Empty: BCC.RentReceive, RO.Begin    *)
 (*                        (Running), BCC.RunReceiver                       *)
+(*   ReceiverWokenCheck   RO.Execute -> BCC.RunReceiver(checkFirst), after *)
+(*                        a wake: Ring.TryPop before registering (a hit    *)
+(*                        needs no Register and no Unregister)             *)
 (*   ReceiverRegister     BCC.RunReceiver loop top: RW.Register(op)        *)
 (*   ReceiverRecheck      BCC.RunReceiver: Ring.TryPop after Register      *)
 (*   ReceiverUnregister   BCC.RunReceiver: RW.Unregister (then AfterPop,   *)
@@ -116,6 +119,10 @@
 (*                            returns without Ring.Close: it returns while *)
 (*                            the channel is still open (sends succeed     *)
 (*                            after it)              -> ClosedOnReturn     *)
+(*   "woken_check_parks"      a woken receive that finds the ring empty    *)
+(*                            parks again without registering (the look    *)
+(*                            before registering taken for the re-check)   *)
+(*                                                   -> NoLostWakeup       *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences, FiniteSets
 
@@ -135,7 +142,8 @@ ASSUME BUG \in {"none", "forgotten_waiter", "retry_skips_notify",
                 "close_skips_notify_all", "close_skips_receiver_notify",
                 "closed_before_drain", "slow_pop_skips_notify_one",
                 "signal_starts_running", "receiver_wake_lost_if_running",
-                "loser_skips_ring_close", "cancel_completes_running"}
+                "loser_skips_ring_close", "cancel_completes_running",
+                "woken_check_parks"}
 
 Senders == 1..NS
 Cancellable == 1..NCancel
@@ -225,12 +233,12 @@ DeliverRogue(ns) == [x \in Senders |-> rogue[x] \/
                        (BUG = "signal_starts_running" /\ x \in ns /\ st[x] = "running")]
 
 \* RO.Wake = W.Signal on the receive waiter, then BCC.Dispatch if it was
-\* Waiting (its RunReceiver starts again at the loop top: Register).
+\* Waiting (RO.Execute: its RunReceiver looks at the ring first, "woken").
 WakeReceiver ==
     /\ rst' = CASE rst = "waiting" -> "running"
                 [] rst = "running" /\ BUG /= "receiver_wake_lost_if_running" -> "notified"
                 [] OTHER -> rst
-    /\ rpc' = IF rst = "waiting" THEN "register" ELSE rpc
+    /\ rpc' = IF rst = "waiting" THEN "woken" ELSE rpc
 
 \* Variables the sender-side steps leave alone unless they say so.
 RecvVars == <<rpc, rClosed, received, winner, closedOnReturn>>
@@ -519,8 +527,9 @@ CancelLocked(s) ==
 
 -----------------------------------------------------------------------------
 (* The receiver: a loop of ReceiveAsync calls until Closed.  pcs: "tryPop" *)
-(* (the fast path, between two receives); RunReceiver: "register",         *)
-(* "recheck", "tryPark", "parked" (no runner: Waiting), "unregister",      *)
+(* (the fast path, between two receives); RunReceiver: "woken" (after a   *)
+(* wake), "register", "recheck", "tryPark", "parked" (no runner: Waiting), *)
+(* "unregister",                                                           *)
 (* "unregClosed"; AfterPop: "nCheck", "nPop"; "closed" (done).  A          *)
 (* receiver-side Close (between two receives): "rCas", "rRing", "rCheck",  *)
 (* "rPopAll", after which it goes on receiving.                            *)
@@ -548,6 +557,27 @@ ReceiverTryPop ==
               /\ rst' = "running"
               /\ rpc' = "register"
               /\ UNCHANGED <<q, received>>
+    /\ UNCHANGED <<closed, regR, list, isEmpty, rClosed, clpc, winner, closedOnReturn>>
+    /\ SendersUnchanged
+
+\* RO.Execute after a wake: Ring.TryPop before Register.  The notifier that
+\* woke us consumed the registration, so a hit goes on to AfterPop (Popped)
+\* or ends the receive (Closed) with nothing to withdraw.  Empty (the push
+\* is claimed but not yet published, or a close's wake) registers and
+\* re-checks as usual.
+ReceiverWokenCheck ==
+    /\ rpc = "woken"
+    /\ CASE PopOutcome = "popped" ->
+              /\ received' = Append(received, q[1].m) /\ q' = Tail(q)
+              /\ rpc' = "nCheck"
+              /\ UNCHANGED rst
+         [] PopOutcome = "closed" ->
+              /\ rpc' = "closed"
+              /\ rst' = "idle"
+              /\ UNCHANGED <<q, received>>
+         [] OTHER ->
+              /\ rpc' = IF BUG = "woken_check_parks" THEN "tryPark" ELSE "register"
+              /\ UNCHANGED <<q, received, rst>>
     /\ UNCHANGED <<closed, regR, list, isEmpty, rClosed, clpc, winner, closedOnReturn>>
     /\ SendersUnchanged
 
@@ -702,7 +732,7 @@ CloseWake ==
     /\ rst' = CASE rst = "waiting" -> "running"
                 [] rst = "running" /\ BUG /= "receiver_wake_lost_if_running" -> "notified"
                 [] OTHER -> rst
-    /\ rpc' = IF rst = "waiting" THEN "register" ELSE rpc
+    /\ rpc' = IF rst = "waiting" THEN "woken" ELSE rpc
     /\ clpc' = "check"
     /\ UNCHANGED <<q, closed, regR, list, isEmpty, rClosed, received, winner, closedOnReturn>>
     /\ SendersUnchanged
@@ -749,7 +779,7 @@ Next ==
           \/ SenderTryPark(s) \/ SenderParkFailed(s)
           \/ SenderForwardCheck(s) \/ SenderForwardPop(s)
           \/ CancelRequest(s) \/ CancelLocked(s)
-    \/ ReceiverTryPop \/ ReceiverRegister \/ ReceiverRecheck \/ ReceiverUnregister
+    \/ ReceiverTryPop \/ ReceiverWokenCheck \/ ReceiverRegister \/ ReceiverRecheck \/ ReceiverUnregister
     \/ ReceiverTryPark \/ ReceiverNotifyCheck \/ ReceiverNotifyPop
     \/ ReceiverCloseCas \/ ReceiverCloseRing \/ ReceiverCloseCheck \/ ReceiverCloseNotifyAll
     \/ CloseCas \/ CloseRing \/ CloseNotify \/ CloseWake \/ CloseNotifyCheck \/ CloseNotifyAll
@@ -776,7 +806,7 @@ TypeOK ==
     /\ cpc \in [Senders -> {"never", "unarmed", "armed", "cancel", "done"}]
     /\ kont \in [Senders -> {"none", "fast", "finish", "remove"}]
     /\ rogue \in [Senders -> BOOLEAN]
-    /\ rpc \in {"tryPop", "register", "recheck", "tryPark", "parked", "unregister",
+    /\ rpc \in {"tryPop", "woken", "register", "recheck", "tryPark", "parked", "unregister",
                 "unregClosed", "nCheck", "nPop", "rRing", "rCheck", "rPopAll", "closed"}
     /\ rClosed \in BOOLEAN
     /\ clpc \in {"open", "ring", "notify", "wake", "check", "popAll", "done", "never"}

@@ -556,7 +556,8 @@ internal sealed class BoundedChannelCore<T>
     /// </summary>
     /// <param name="op">The waiter.</param>
     /// <param name="inlineContinuation">Whether the runner is a dispatched work item of its own.</param>
-    internal void RunReceiver(ReceiveOperation<T> op, bool inlineContinuation)
+    /// <param name="checkFirst">Woken: try the ring once before registering (the wake's item is usually there).</param>
+    internal void RunReceiver(ReceiveOperation<T> op, bool inlineContinuation, bool checkFirst = false)
     {
         var peekOnly = op.Kind == ReceiveKind.WaitToReceive;
         while (true)
@@ -569,13 +570,37 @@ internal sealed class BoundedChannelCore<T>
                 return;
             }
 
-            // Register before re-checking; after any wake, register again (the notifier consumed it).
-            _waker.Register(op);
             T item;
-            var r = peekOnly ? _ring.TryPeek(out item) : _ring.TryPop(out item);
+            PopResult r;
+            var registered = false;
+            // Woken: the item the notifier pushed is usually there, so look before registering. A hit saves
+            // Register's RMW and fence and Unregister's RMW (three of a parked hop's atomics); a miss (a late
+            // or spurious wake, or a push not yet visible) falls through to register-and-re-check. The
+            // notifier consumed the registration, so nothing is left registered on a hit. Only a look: the
+            // ring's own protocol makes whatever it finds safe to take, whoever is registered.
+            if (checkFirst)
+            {
+                checkFirst = false;
+                r = peekOnly ? _ring.TryPeek(out item) : _ring.TryPop(out item);
+            }
+            else
+            {
+                r = PopResult.Empty;
+                item = default!;
+            }
+
+            if (r == PopResult.Empty)
+            {
+                // Register before re-checking; after any wake, register again (the notifier consumed it).
+                _waker.Register(op);
+                registered = true;
+                r = peekOnly ? _ring.TryPeek(out item) : _ring.TryPop(out item);
+            }
+
             if (r != PopResult.Empty)
             {
-                _waker.Unregister();
+                if (registered)
+                    _waker.Unregister();
                 if (r == PopResult.Popped)
                 {
                     if (peekOnly)

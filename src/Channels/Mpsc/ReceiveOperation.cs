@@ -92,7 +92,7 @@ internal sealed class ReceiveOperation<T> : Waiter<ReceiveOutcome<T>>, IValueTas
     public void Finish(ReceiveOutcome<T> outcome, bool inlineContinuation) => Complete(outcome, inlineContinuation);
 
     /// <inheritdoc/>
-    public override void Execute() => _core.RunReceiver(this, inlineContinuation: true);
+    public override void Execute() => _core.RunReceiver(this, inlineContinuation: true, checkFirst: true);
 
     /// <inheritdoc/>
     protected override void OnCancellationRequested()

@@ -64,6 +64,17 @@ public sealed class BrokenTwinTests : CheckerTest
     }
 
     [Fact]
+    public void Woken_receiver_parking_after_its_look_without_registering_is_caught()
+    {
+        // The look a woken receive takes before registering is not a re-check: when it finds the ring
+        // empty (the waking sender's message sits behind another sender's claimed, unpublished slot, or the
+        // wake was a close's) the receive must register and look again. Two senders, capacity 2.
+        ExpectPass(Sc, () => Scenarios.ChannelScenarios.AsyncSendersAndReceiver(2, 1, 2, Scenarios.Closer.LastSenderHandle));
+        Caught(Sc, () => Sluice.Twins.WokenCheckParks.Scenarios.ChannelScenarios.AsyncSendersAndReceiver(2, 1, 2, Sluice.Twins.WokenCheckParks.Scenarios.Closer.LastSenderHandle),
+            FailureKind.Deadlock, FailureKind.TaskNeverCompleted);
+    }
+
+    [Fact]
     public void Cancelled_sender_that_drops_its_notification_is_caught()
     {
         // Tachyonix's "forgotten sender" erosion, in its C# form: a sender woken by a freed slot is then
