@@ -13,7 +13,8 @@
 # Why processes: on the 2-core VM a case's throughput differs by up to 3x between processes of the same build
 # (the same code, the same inputs), while invocations within a process agree (bench/results/2026-11-21-dev-2core-7/
 # ANALYSIS.md). A single-process comparison, BenchmarkDotNet's included, compares whichever modes the processes fell
-# into; medians over several processes compare the code.
+# into; medians over several processes compare the code. Each process's line also gives the hypervisor's steal
+# time over its measured invocations (bench/Infrastructure/StealTime.cs), to tell a slow host from a slow process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 5 ]; then sed -n '2,16p' "$0"; exit 2; fi
@@ -35,7 +36,11 @@ for i in $(seq 1 "$procs"); do
     # stats: label (3 fields), messages, bytes, elapsed ms, ...: msg/µs = messages / (ms * 1000)
     v=$(tail -n $((invocations / 2)) "$stats" | awk -F'\t' '{printf "%.4f\n", $4 / ($6 * 1000)}' | median)
     values[$spec]="${values[$spec]:-} $v"
-    echo "process $i  $spec: $v msg/µs"
+    # The hypervisor's steal time over the same invocations (stats field 12, in ms over all vCPUs; builds before
+    # it was recorded have none): a slow process with steal is the host's doing, one without is the process's.
+    steal=$(tail -n $((invocations / 2)) "$stats" | awk -F'\t' 'NF >= 12 && $12 != "NaN" {s += $12; e += $6; n++}
+      END {if (n) printf "%.1f%%", 100 * s / e; else printf "n/a"}')
+    echo "process $i  $spec: $v msg/µs  (steal: $steal of the measured time)"
   done
 done
 echo "median over $procs processes (msg/µs; each process: the median of its last $((invocations / 2)) invocations):"

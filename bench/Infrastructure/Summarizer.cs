@@ -71,8 +71,10 @@ public static class Summarizer
         var probes = LoadProbes(Path.Combine(dir, "alloc-probe.tsv"));
         var loads = LoadLoads(Path.Combine(dir, "load.tsv"));
         var warmUps = LoadWarmUps(Path.Combine(dir, "warmup.tsv"));
+        var steal = LoadSteal(statsPath);
         var md = new StringBuilder();
         WriteSummary(md, dir, cases, failed, probes, loads, diagnostics);
+        WriteSteal(md, steal);
         WriteWarmUps(md, warmUps);
         File.WriteAllText(Path.Combine(dir, "summary.md"), md.ToString());
         WriteCharts(Path.Combine(dir, "charts"), cases);
@@ -179,6 +181,50 @@ public static class Summarizer
             result[key] = (Median(list.Select(s => s.Item1)), Median(list.Select(s => s.Item2)), Median(list.Select(s => s.Item3)));
 
         return result;
+    }
+
+    /// <summary>
+    /// Per case: the hypervisor's steal time and the elapsed time summed over its measured invocations (stats
+    /// field 12, recorded since 2026-11-22; cases without it are left out).
+    /// </summary>
+    private static Dictionary<(string, string, string), (double StealMs, double ElapsedMs)> LoadSteal(string path)
+    {
+        var result = new Dictionary<(string, string, string), (double, double)>();
+        if (!File.Exists(path))
+            return result;
+        foreach (var line in ReadLines(path))
+        {
+            var f = line.Split('\t');
+            if (f.Length < 12 || f[10] == "W" || !double.TryParse(f[11], NumberStyles.Float, CultureInfo.InvariantCulture, out var steal) || double.IsNaN(steal))
+                continue;
+            var key = (f[0], f[1], f[2]);
+            var (s0, e0) = result.GetValueOrDefault(key);
+            result[key] = (s0 + steal, e0 + double.Parse(f[5], CultureInfo.InvariantCulture));
+        }
+
+        return result;
+    }
+
+    /// <summary>The run's steal time, and the cases that lost more than 5 % of their measured time to it.</summary>
+    private static void WriteSteal(StringBuilder md, Dictionary<(string, string, string), (double StealMs, double ElapsedMs)> steal)
+    {
+        if (steal.Count == 0)
+            return;
+        const double Flag = 0.05;
+        var totalSteal = steal.Values.Sum(v => v.StealMs);
+        var totalElapsed = steal.Values.Sum(v => v.ElapsedMs);
+        md.AppendLine("## Steal time (the hypervisor running something else while a vCPU had work)");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Over the measured invocations of {steal.Count} cases: {F(totalSteal / 1000, "F1")} s of steal (summed over vCPUs, 10 ms resolution) in {F(totalElapsed / 1000, "F1")} s of elapsed time ({F(100 * totalSteal / totalElapsed, "F2")} %).");
+        var flagged = steal.Where(kv => kv.Value.StealMs > Flag * kv.Value.ElapsedMs).OrderByDescending(kv => kv.Value.StealMs / kv.Value.ElapsedMs).ToList();
+        md.AppendLine(flagged.Count == 0
+            ? $"No case lost more than {F(100 * Flag, "F0")} % of its measured time to steal."
+            : $"Cases that lost more than {F(100 * Flag, "F0")} % of their measured time to steal (their numbers say more about the host than the code):");
+        md.AppendLine();
+        foreach (var ((workload, variant, parameter), (stealMs, elapsedMs)) in flagged)
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {workload} {variant} {parameter}: {F(100 * stealMs / elapsedMs, "F1")} %");
+        if (flagged.Count > 0)
+            md.AppendLine();
     }
 
     private static void CheckAgainstStats(List<Case> cases, string path)

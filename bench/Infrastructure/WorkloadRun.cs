@@ -117,6 +117,7 @@ public abstract class WorkloadRun : IDisposable
         var workItemsBefore = ThreadPool.CompletedWorkItemCount;
         var contentionBefore = Monitor.LockContentionCount;
         var cpuBefore = Stats.Enabled ? Process.GetCurrentProcess().TotalProcessorTime : TimeSpan.Zero;
+        var stealBefore = Stats.Enabled ? StealTime.Milliseconds() : double.NaN;
         var stopwatch = Stopwatch.StartNew();
         Gate.SetResult();
         if (!_allOrFault.Wait(Sizes.Watchdog))
@@ -131,10 +132,11 @@ public abstract class WorkloadRun : IDisposable
         var checksum = Verify();
         stopwatch.Stop();
         var cpu = Stats.Enabled ? Process.GetCurrentProcess().TotalProcessorTime - cpuBefore : TimeSpan.Zero;
+        var steal = Stats.Enabled ? StealTime.Milliseconds() - stealBefore : double.NaN;
         var allocated = AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         Stats.Record(_label, _messages, allocated, stopwatch.Elapsed.TotalMilliseconds,
             ThreadPool.CompletedWorkItemCount - workItemsBefore, Monitor.LockContentionCount - contentionBefore, ThreadPool.ThreadCount,
-            cpu.TotalMilliseconds, ConvergedWarmUp.Running);
+            cpu.TotalMilliseconds, ConvergedWarmUp.Running, steal);
         return checksum;
     }
 
@@ -158,7 +160,9 @@ public abstract class WorkloadRun : IDisposable
 /// threads at the end, process CPU time in ms (all threads: less sensitive than elapsed time to other
 /// jobs on the machine, but it includes spinning), and the phase: <c>W</c> for an invocation of
 /// <see cref="ConvergedWarmUp"/>, <c>B</c> for one BenchmarkDotNet ran (its own warm-ups included; files from
-/// before the converged warm-up have no phase field). The summary turns them into per-message diagnostics (BenchmarkDotNet's
+/// before the converged warm-up have no phase field), and the machine's steal time in ms over the invocation (all
+/// CPUs: time the hypervisor ran something else while a vCPU had work; 10 ms resolution; <c>NaN</c> where
+/// /proc/stat has no steal field; files before 2026-11-22 have none). The summary turns them into per-message diagnostics (BenchmarkDotNet's
 /// ThreadingDiagnoser does not run on .NET 10 with BenchmarkDotNet 0.14.0).
 /// </summary>
 public static class Stats
@@ -167,11 +171,11 @@ public static class Stats
 
     public static bool Enabled => s_path is not null;
 
-    public static void Record(string label, long messages, long allocatedBytes, double elapsedMs, long workItems, long lockContentions, int poolThreads, double cpuMs, bool warmUp)
+    public static void Record(string label, long messages, long allocatedBytes, double elapsedMs, long workItems, long lockContentions, int poolThreads, double cpuMs, bool warmUp, double stealMs)
     {
         if (s_path is null)
             return;
-        var line = string.Create(CultureInfo.InvariantCulture, $"{label}\t{messages}\t{allocatedBytes}\t{elapsedMs:F3}\t{workItems}\t{lockContentions}\t{poolThreads}\t{cpuMs:F1}\t{(warmUp ? "W" : "B")}\n");
+        var line = string.Create(CultureInfo.InvariantCulture, $"{label}\t{messages}\t{allocatedBytes}\t{elapsedMs:F3}\t{workItems}\t{lockContentions}\t{poolThreads}\t{cpuMs:F1}\t{(warmUp ? "W" : "B")}\t{stealMs:F0}\n");
         File.AppendAllText(s_path, line);
     }
 }
