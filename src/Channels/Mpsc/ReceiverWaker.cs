@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Sluice.Sync;
 
 namespace Sluice.Channels.Mpsc;
@@ -98,6 +99,7 @@ internal sealed class ReceiverWaker
         // Acquire: pairs with the Release in TryUnlock: a notifier that read a slot has finished with it
         // before we overwrite that slot.
         var s = _state.Load(MemoryOrder.Acquire);
+        Debug.Assert(IsValid(s), "invalid waker state at Register");
         var recent = (s & Update) != 0 ? (s & Index) ^ 1 : s & Index;
         if (ReferenceEquals(Slot(recent).Read(), waiter))
         {
@@ -146,6 +148,7 @@ internal sealed class ReceiverWaker
     {
         while (true)
         {
+            Debug.Assert(IsValid(s), "invalid waker state before a wake");
             Slot(s & Index).Read()?.Wake();
 
             // TryUnlock.
@@ -181,6 +184,11 @@ internal sealed class ReceiverWaker
             }
         }
     }
+
+    /// <summary>Waker.tla's StateShape: the five bits only, and N only while a notifier holds the lock for a registered sink.</summary>
+    private static bool IsValid(int s) =>
+        (s & ~(Index | Update | Registered | Locked | Notification)) == 0 &&
+        ((s & Notification) == 0 || (s & (Locked | Registered)) == (Locked | Registered));
 
     private ref Cell<IWakeable?> Slot(int index) => ref index == 0 ? ref _slot0 : ref _slot1;
 }

@@ -35,6 +35,23 @@ public sealed class MutationSuiteTests : CheckerTest
     [Fact]
     public void Waker() => ExpectPass(B1 with { PreemptionBound = 2 }, () => WakerScenarios.Sink(2, 3));
 
+    // The waker's waiter-switching paths (Register with another waiter while a notifier may hold the lock, the
+    // holder's re-lock): the slot hand-off, checked as data races on the two slots. Added after the waker's
+    // mutation run left twelve survivors there (docs/evidence/mutation-2026-11-21-waker.md).
+    [Fact]
+    public void Waker_switching_waiters() => ExpectPass(B1 with { PreemptionBound = 3 }, () => WakerScenarios.SinkSwitchingWaiters(2, 3));
+
+    // Waiting on A, B, then A again: the same-waiter fast path must compare with the slot a notifier will read
+    // (slot[I], or the other one while U is set), not with a stale copy of A in the other slot.
+    [Fact]
+    public void Waker_returning_to_an_earlier_waiter() => ExpectPass(B1, () => WakerScenarios.Sink(3, 2));
+
+    // Three notifies while the sink waits on three waiters in turn: a lock holder asked to wake again (N) while
+    // the sink withdraws and re-registers. Catches a re-lock that takes a failed CAS for a success (it wakes
+    // a slot the sink may be writing: a data race, found at bound 3 in about 9,000 executions); 50,000 executions.
+    [Fact]
+    public void Waker_waking_again_while_the_sink_switches_waiters() => ExpectPass(B1 with { PreemptionBound = 3 }, () => WakerScenarios.Sink(3, 3));
+
     [Fact]
     public void One_item_race() => ExpectPass(B1 with { PreemptionBound = 2 }, ChannelScenarios.OneItemRace);
 
