@@ -11,9 +11,9 @@
 # spell of the machine hits them alike. PIN="taskset -c 0" (environment) runs every process on one core.
 #
 # Why processes: on the 2-core VM a case's throughput differs by up to 3x between processes of the same build
-# (the same code, the same inputs), while invocations within a process agree (bench/results/2026-11-21-dev-2core-7/
-# ANALYSIS.md). A single-process comparison, BenchmarkDotNet's included, compares whichever modes the processes fell
-# into; medians over several processes compare the code. Each process's line also gives the hypervisor's steal
+# (the same code, the same inputs), and often between invocations of one process too (bench/results/
+# 2026-11-22-dev-2core/ANALYSIS.md). A single-process comparison, BenchmarkDotNet's included, compares whichever
+# modes that process fell into; medians over several processes compare the code. Each process's line also gives the hypervisor's steal
 # time over its measured invocations (bench/Infrastructure/StealTime.cs), to tell a slow host from a slow process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
