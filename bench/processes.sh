@@ -13,11 +13,12 @@
 # Why processes: on the 2-core VM a case's throughput differs by up to 3x between processes of the same build
 # (the same code, the same inputs), and often between invocations of one process too (bench/results/
 # 2026-11-22-dev-2core/ANALYSIS.md). A single-process comparison, BenchmarkDotNet's included, compares whichever
-# modes that process fell into; medians over several processes compare the code. Each process's line also gives the hypervisor's steal
-# time over its measured invocations (bench/Infrastructure/StealTime.cs), to tell a slow host from a slow process.
+# modes that process fell into; medians over several processes compare the code. Each process's line also
+# gives the hypervisor's steal time over its measured invocations (bench/Infrastructure/StealTime.cs), to tell
+# a slow host from a slow process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ $# -lt 5 ]; then sed -n '2,16p' "$0"; exit 2; fi
+if [ $# -lt 5 ]; then sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 2; fi
 workload=$1; param=$2; procs=$3; invocations=$4; shift 4
 [ "$invocations" -ge 4 ] || { echo "invocations must be at least 4 (the first half is warm-up)" >&2; exit 2; }
 dotnet build bench/Sluice.Benchmarks.csproj -c Release -nologo -v quiet > /dev/null
