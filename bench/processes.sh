@@ -11,7 +11,8 @@
 # spell of the machine hits them alike. PIN="taskset -c 0" (environment) runs every process on one core.
 #
 # Why processes: on the 2-core VM a case's throughput differs by up to 3x between processes of the same build
-# (the same code, the same inputs), and often between invocations of one process too (bench/results/
+# (the same code, the same inputs), and often between invocations of one process too: the host makes moving a
+# cache line between the two vCPUs ~5x dearer for seconds at a time (bench/c2c-probe.sh; bench/results/
 # 2026-11-22-dev-2core/ANALYSIS.md). A single-process comparison, BenchmarkDotNet's included, compares whichever
 # modes that process fell into; medians over several processes compare the code. Each process's line also
 # gives the hypervisor's steal time over its measured invocations (bench/Infrastructure/StealTime.cs), to tell
