@@ -17,6 +17,11 @@
 # modes that process fell into; medians over several processes compare the code. Each process's line also
 # gives the hypervisor's steal time over its measured invocations (bench/Infrastructure/StealTime.cs), to tell
 # a slow host from a slow process.
+#
+# BAND=fast (or BAND=slow) keeps, of each process's measured invocations, only those run while moving a cache line
+# between the CPUs cost < 150 ns (or > 250 ns), measured just before each invocation (loop's SLUICE_BENCH_C2C;
+# builds before it cannot do this): a comparison of the code within one state of the host. Each process's line
+# says how many it kept; a process that kept none is left out of the median.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 5 ]; then sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 2; fi
@@ -26,7 +31,10 @@ dotnet build bench/Sluice.Benchmarks.csproj -c Release -nologo -v quiet > /dev/n
 # The median of the numbers on stdin, one per line.
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 stats=$(mktemp)
-trap 'rm -f "$stats"' EXIT
+out=$(mktemp)
+trap 'rm -f "$stats" "$out"' EXIT
+band=${BAND:-}
+case "$band" in ""|fast|slow) ;; *) echo "BAND must be fast or slow (or unset)" >&2; exit 2;; esac
 declare -A values
 for i in $(seq 1 "$procs"); do
   for spec in "$@"; do
@@ -34,20 +42,32 @@ for i in $(seq 1 "$procs"); do
     if [[ "$spec" == *:* ]]; then dir=${spec%:*}; variant=${spec##*:}; fi
     : > "$stats"
     # shellcheck disable=SC2086
-    SLUICE_BENCH_STATS="$stats" ${PIN:-} dotnet "$dir/Sluice.Benchmarks.dll" loop "$workload" "$variant" "$param" "$invocations" > /dev/null
-    # stats: label (3 fields), messages, bytes, elapsed ms, ...: msg/µs = messages / (ms * 1000)
-    v=$(tail -n $((invocations / 2)) "$stats" | awk -F'\t' '{printf "%.4f\n", $4 / ($6 * 1000)}' | median)
-    values[$spec]="${values[$spec]:-} $v"
+    SLUICE_BENCH_STATS="$stats" SLUICE_BENCH_C2C=$([ -n "$band" ] && echo 1 || echo 0) ${PIN:-} \
+      dotnet "$dir/Sluice.Benchmarks.dll" loop "$workload" "$variant" "$param" "$invocations" > "$out"
+    kept=""
+    if [ -z "$band" ]; then
+      # stats: label (3 fields), messages, bytes, elapsed ms, ...: msg/µs = messages / (ms * 1000)
+      v=$(tail -n $((invocations / 2)) "$stats" | awk -F'\t' '{printf "%.4f\n", $4 / ($6 * 1000)}' | median)
+    else
+      # loop's stdout: "i<TAB>X msg/µs<TAB>Y B/msg<TAB>c2c Z ns"
+      picked=$(tail -n $((invocations / 2)) "$out" | awk -F'\t' -v band="$band" 'NF >= 4 {
+          split($2, t, " "); split($4, c, " ");
+          if ((band == "fast" && c[2] < 150) || (band == "slow" && c[2] > 250)) print t[1] }')
+      n=$(printf '%s' "$picked" | grep -c . || true)
+      kept="kept $n of $((invocations / 2)) invocations in the $band band; "
+      v=$([ "$n" -gt 0 ] && printf '%s\n' "$picked" | median || echo none)
+    fi
+    [ "$v" = none ] || values[$spec]="${values[$spec]:-} $v"
     # The hypervisor's steal time over the same invocations (stats field 12, in ms over all vCPUs; builds before
     # it was recorded have none): a slow process with steal is the host's doing, one without is the process's.
     steal=$(tail -n $((invocations / 2)) "$stats" | awk -F'\t' 'NF >= 12 && $12 != "NaN" {s += $12; e += $6; n++}
       END {if (n) printf "%.1f%%", 100 * s / e; else printf "n/a"}')
-    echo "process $i  $spec: $v msg/µs  (steal: $steal of the measured time)"
+    echo "process $i  $spec: $v msg/µs  (${kept}steal: $steal of the measured time)"
   done
 done
-echo "median over $procs processes (msg/µs; each process: the median of its last $((invocations / 2)) invocations):"
+echo "median over $procs processes (msg/µs; each process: the median of its last $((invocations / 2)) invocations${band:+ that ran in the $band band}):"
 for spec in "$@"; do
   # shellcheck disable=SC2086
-  m=$(printf '%s\n' ${values[$spec]} | median)
+  m=$([ -n "${values[$spec]:-}" ] && printf '%s\n' ${values[$spec]} | median || echo none)
   echo "  $workload $param $spec: $m   (processes:${values[$spec]})"
 done
