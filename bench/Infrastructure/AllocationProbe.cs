@@ -87,8 +87,10 @@ public static class AllocationProbe
         {
             if (compact)
                 GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            var c2c = roundTrip ? string.Create(CultureInfo.InvariantCulture, $"\tc2c {CacheLineRoundTripNs():F0} ns") : "";
+            var roundTripNs = roundTrip ? CacheLineRoundTrip.MeasureNs() : double.NaN;
+            var c2c = roundTrip ? string.Create(CultureInfo.InvariantCulture, $"\tc2c {roundTripNs:F0} ns") : "";
             var run = match.Build(1);
+            run.RoundTripBeforeNs = roundTripNs;
             var watch = System.Diagnostics.Stopwatch.StartNew();
             run.Execute();
             var elapsed = watch.Elapsed.TotalMicroseconds;
@@ -98,39 +100,6 @@ public static class AllocationProbe
         }
 
         return 0;
-    }
-
-    // Two threads bounce one cache line between them (a store, then spin until the other answers): ns per round
-    // trip. With nothing else running on two CPUs the threads run on different ones, so this is the cost of moving
-    // a line between them (bench/probe/c2c.c measures the same with pinned threads, outside .NET).
-    private static double CacheLineRoundTripNs()
-    {
-        const int Rounds = 200_000;
-        var flag = new long[32]; // the line used is flag[8], away from the array header
-        var other = new System.Threading.Thread(() =>
-        {
-            for (long k = 0; k < Rounds; k++)
-            {
-                while (System.Threading.Volatile.Read(ref flag[8]) != 2 * k + 1)
-                {
-                }
-
-                System.Threading.Volatile.Write(ref flag[8], 2 * k + 2);
-            }
-        });
-        other.Start();
-        var w = System.Diagnostics.Stopwatch.StartNew();
-        for (long k = 0; k < Rounds; k++)
-        {
-            System.Threading.Volatile.Write(ref flag[8], 2 * k + 1);
-            while (System.Threading.Volatile.Read(ref flag[8]) != 2 * k + 2)
-            {
-            }
-        }
-
-        var ns = w.Elapsed.TotalNanoseconds / Rounds;
-        other.Join();
-        return ns;
     }
 
     private static void Execute(WorkloadRun run)

@@ -72,8 +72,10 @@ public static class Summarizer
         var loads = LoadLoads(Path.Combine(dir, "load.tsv"));
         var warmUps = LoadWarmUps(Path.Combine(dir, "warmup.tsv"));
         var steal = LoadSteal(statsPath);
+        var fastBand = FastBand(LoadRoundTrips(statsPath));
         var md = new StringBuilder();
         WriteSummary(md, dir, cases, failed, probes, loads, diagnostics);
+        WriteFastBand(md, cases, fastBand);
         WriteSteal(md, steal);
         WriteWarmUps(md, warmUps);
         File.WriteAllText(Path.Combine(dir, "summary.md"), md.ToString());
@@ -171,17 +173,66 @@ public static class Summarizer
                 1e6 * double.Parse(f[9], CultureInfo.InvariantCulture) / messages));
         }
 
-        static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToList();
-            return sorted[sorted.Count / 2];
-        }
-
         foreach (var (key, list) in samples)
             result[key] = (Median(list.Select(s => s.Item1)), Median(list.Select(s => s.Item2)), Median(list.Select(s => s.Item3)));
 
         return result;
     }
+
+    /// <summary>The median of <paramref name="values"/> (of an even count, the upper of the middle two).</summary>
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    /// <summary>
+    /// Per case, in the order they ran: each measured invocation's msg/µs and the cache-line round trip measured
+    /// before it (stats field 13, recorded since run 2026-11-22-dev-2core; invocations without it are left out).
+    /// </summary>
+    private static Dictionary<(string, string, string), List<(double MessagesPerMicrosecond, double RoundTripNs)>> LoadRoundTrips(string path)
+    {
+        var result = new Dictionary<(string, string, string), List<(double, double)>>();
+        if (!File.Exists(path))
+            return result;
+        foreach (var line in ReadLines(path))
+        {
+            var f = line.Split('\t');
+            if (f.Length < 13 || f[10] == "W" || !double.TryParse(f[12], NumberStyles.Float, CultureInfo.InvariantCulture, out var roundTrip) || double.IsNaN(roundTrip))
+                continue;
+            var key = (f[0], f[1], f[2]);
+            if (!result.TryGetValue(key, out var list))
+                result[key] = list = [];
+            list.Add((double.Parse(f[3], CultureInfo.InvariantCulture) / (1000 * double.Parse(f[5], CultureInfo.InvariantCulture)), roundTrip));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Per case: the median msg/µs of its measured invocations that ran in the host's fast state, and how many did
+    /// of how many. An invocation counts as fast when the round trip measured before it and the one measured before
+    /// the next invocation of the same case (if any) were both below <see cref="CacheLineRoundTrip.FastBelowNs"/>:
+    /// the host's state lasts seconds, an invocation well under one, so a flip inside an invocation shows in one of
+    /// the two.
+    /// </summary>
+    private static Dictionary<(string, string, string), (double MessagesPerMicrosecond, int Fast, int Of)> FastBand(
+        Dictionary<(string, string, string), List<(double MessagesPerMicrosecond, double RoundTripNs)>> roundTrips)
+    {
+        var result = new Dictionary<(string, string, string), (double, int, int)>();
+        foreach (var (key, list) in roundTrips)
+        {
+            var fast = FastInvocations(list);
+            result[key] = (fast.Count > 0 ? Median(fast) : double.NaN, fast.Count, list.Count);
+        }
+
+        return result;
+    }
+
+    /// <summary>The msg/µs of the invocations in <paramref name="list"/> (one case's, in the order they ran) that count as fast (see <see cref="FastBand"/>).</summary>
+    internal static List<double> FastInvocations(IReadOnlyList<(double MessagesPerMicrosecond, double RoundTripNs)> list) =>
+        list.Where((s, i) => s.RoundTripNs < CacheLineRoundTrip.FastBelowNs
+            && (i == list.Count - 1 || list[i + 1].RoundTripNs < CacheLineRoundTrip.FastBelowNs)).Select(s => s.MessagesPerMicrosecond).ToList();
 
     /// <summary>
     /// Per case: the hypervisor's steal time and the elapsed time summed over its measured invocations (stats
@@ -203,6 +254,85 @@ public static class Summarizer
         }
 
         return result;
+    }
+
+    /// <summary>A fast-band cell needs this many fast invocations; fewer and the case is left out of that table.</summary>
+    private const int FastBandMinimum = 3;
+
+    /// <summary>
+    /// The throughput tables again, from only the invocations that ran in the host's fast state (see
+    /// <see cref="FastBand"/>): on the 2-core VM a case's iterations can differ 2–3× with the host's state, so the
+    /// BenchmarkDotNet median above can compare states rather than code; these compare code within one state.
+    /// </summary>
+    private static void WriteFastBand(StringBuilder md, List<Case> cases,
+        Dictionary<(string, string, string), (double MessagesPerMicrosecond, int Fast, int Of)> band)
+    {
+        if (band.Count == 0)
+            return;
+        var fastTotal = band.Values.Sum(b => b.Fast);
+        var total = band.Values.Sum(b => b.Of);
+        md.AppendLine("## Within the host's fast state (the tables above, from the invocations run while a cache line crossed between the CPUs fast)");
+        md.AppendLine();
+        md.AppendLine("Before each invocation BenchmarkDotNet ran, the suite measured the round trip of a cache line between the two CPUs");
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"(`CacheLineRoundTrip`; stats field 13). An invocation counts as fast when that round trip and the next one were both below {F(CacheLineRoundTrip.FastBelowNs, "F0")} ns.");
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"Each cell: the median msg/µs of the case's fast invocations (ratio to the best BCL variant's, computed the same way) and how many of");
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"its invocations (BenchmarkDotNet's warm-ups and measured iterations) were fast; fewer than {FastBandMinimum} and the cell is left empty. **{fastTotal} of {total}** invocations in the run were fast.");
+        md.AppendLine();
+        double? Value(string workload, string variant, string parameter) =>
+            band.TryGetValue((workload, variant, parameter.Replace(" ", "", StringComparison.Ordinal)), out var b) && b.Fast >= FastBandMinimum ? b.MessagesPerMicrosecond : null;
+
+        var targets = new List<string>();
+        foreach (var workload in WorkloadOrder)
+        {
+            var w = cases.Where(c => c.Workload == workload).ToList();
+            if (w.Count == 0)
+                continue;
+            var variants = VariantsIn(w);
+            var pingPong = workload == "PingPong";
+            md.AppendLine(CultureInfo.InvariantCulture, $"### {Titles[workload]}, fast state");
+            md.AppendLine();
+            AppendTableHeader(md, ParameterName(w[0].Parameter), variants, lastColumn: "best BCL");
+            foreach (var parameter in Parameters(w))
+            {
+                var best = variants.Where(IsBcl).Select(v => (Variant: (string?)v, Value: Value(workload, v, parameter)))
+                    .Where(x => x.Value is not null).DefaultIfEmpty().MaxBy(x => x.Value);
+                md.Append(CultureInfo.InvariantCulture, $"| {RowLabel(parameter)} |");
+                foreach (var v in variants)
+                {
+                    if (!band.TryGetValue((workload, v, parameter.Replace(" ", "", StringComparison.Ordinal)), out var b))
+                    {
+                        md.Append(" – |");
+                        continue;
+                    }
+
+                    var value = Value(workload, v, parameter);
+                    var shown = value is not { } x ? "–" : pingPong ? F(2 / x) : F(x);
+                    var ratio = value is { } y && best.Value is { } z ? $" ({F(y / z)}×)" : "";
+                    var text = $"{shown}{ratio} [{b.Fast}/{b.Of}]";
+                    md.Append(CultureInfo.InvariantCulture, $" {(v.StartsWith("Sluice", StringComparison.Ordinal) ? $"**{text}**" : text)} |");
+                }
+
+                md.AppendLine(CultureInfo.InvariantCulture, $" {best.Variant ?? "–"} |");
+            }
+
+            md.AppendLine();
+            if (workload is "Funnel" or "Pinball")
+            {
+                var ratios = Parameters(w).Where(p => workload != "Funnel" || ParameterValue(p) >= 10)
+                    .Select(p => (P: ParameterValue(p), S: Value(workload, "Sluice", p), B: Value(workload, "BclBounded", p)))
+                    .Select(r => r.S is { } a && r.B is { } b ? $"{r.P}: {F(a / b)}×" : $"{r.P}: –");
+                targets.Add($"{(workload == "Funnel" ? "funnel ≥ 3× BclBounded at capacity ≥ 10" : "pinball ≥ 2× BclBounded")}: {string.Join(", ", ratios)}");
+            }
+        }
+
+        if (targets.Count > 0)
+        {
+            md.AppendLine("Targets in the fast state (Sluice ÷ BclBounded): " + string.Join("; ", targets) + ".");
+            md.AppendLine();
+        }
     }
 
     /// <summary>The run's steal time, and the cases that lost more than 5 % of their measured time to it.</summary>

@@ -18,8 +18,17 @@ public abstract class WorkloadBenchmark
     [GlobalSetup]
     public void WarmUp() => ConvergedWarmUp.Run(CreateRun);
 
+    /// <summary>
+    /// Measures which state the host is in (<see cref="CacheLineRoundTrip"/>), then builds the run. The measurement
+    /// comes first because a run's dedicated threads may spin while they wait for the gate, and would disturb it.
+    /// </summary>
     [IterationSetup]
-    public void Setup() => _run = CreateRun();
+    public void Setup()
+    {
+        var roundTrip = CacheLineRoundTrip.MeasureNs();
+        _run = CreateRun();
+        _run.RoundTripBeforeNs = roundTrip;
+    }
 
     [IterationCleanup]
     public void Cleanup()

@@ -58,6 +58,12 @@ public abstract class WorkloadRun : IDisposable
     /// <summary>The messages one invocation transfers (what msg/µs and B/msg divide by).</summary>
     public long Messages => _messages;
 
+    /// <summary>
+    /// The cache-line round trip between the CPUs measured just before this run was built (<see cref="CacheLineRoundTrip"/>),
+    /// logged with the invocation (stats field 13); NaN when nobody measured it.
+    /// </summary>
+    public double RoundTripBeforeNs { get; set; } = double.NaN;
+
     /// <summary>Bytes allocated (all threads) during the last <see cref="Execute"/>.</summary>
     public long AllocatedBytes { get; private set; }
 
@@ -136,7 +142,7 @@ public abstract class WorkloadRun : IDisposable
         var allocated = AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         Stats.Record(_label, _messages, allocated, stopwatch.Elapsed.TotalMilliseconds,
             ThreadPool.CompletedWorkItemCount - workItemsBefore, Monitor.LockContentionCount - contentionBefore, ThreadPool.ThreadCount,
-            cpu.TotalMilliseconds, ConvergedWarmUp.Running, steal);
+            cpu.TotalMilliseconds, ConvergedWarmUp.Running, steal, RoundTripBeforeNs);
         return checksum;
     }
 
@@ -162,7 +168,9 @@ public abstract class WorkloadRun : IDisposable
 /// <see cref="ConvergedWarmUp"/>, <c>B</c> for one BenchmarkDotNet ran (its own warm-ups included; files from
 /// before the converged warm-up have no phase field), and the machine's steal time in ms over the invocation (all
 /// CPUs: time the hypervisor ran something else while a vCPU had work; 10 ms resolution; <c>NaN</c> where
-/// /proc/stat has no steal field; files before 2026-11-22 have none). The summary turns them into per-message diagnostics (BenchmarkDotNet's
+/// /proc/stat has no steal field; files before 2026-11-22 have none), and the cache-line round trip between the CPUs in ns measured
+/// just before the run was built (<see cref="CacheLineRoundTrip"/>: which state of the host the invocation ran in; <c>NaN</c> when not
+/// measured, as in the converged warm-up; run 2026-11-22-dev-2core and earlier have none). The summary turns them into per-message diagnostics (BenchmarkDotNet's
 /// ThreadingDiagnoser does not run on .NET 10 with BenchmarkDotNet 0.14.0).
 /// </summary>
 public static class Stats
@@ -171,11 +179,11 @@ public static class Stats
 
     public static bool Enabled => s_path is not null;
 
-    public static void Record(string label, long messages, long allocatedBytes, double elapsedMs, long workItems, long lockContentions, int poolThreads, double cpuMs, bool warmUp, double stealMs)
+    public static void Record(string label, long messages, long allocatedBytes, double elapsedMs, long workItems, long lockContentions, int poolThreads, double cpuMs, bool warmUp, double stealMs, double roundTripNs)
     {
         if (s_path is null)
             return;
-        var line = string.Create(CultureInfo.InvariantCulture, $"{label}\t{messages}\t{allocatedBytes}\t{elapsedMs:F3}\t{workItems}\t{lockContentions}\t{poolThreads}\t{cpuMs:F1}\t{(warmUp ? "W" : "B")}\t{stealMs:F0}\n");
+        var line = string.Create(CultureInfo.InvariantCulture, $"{label}\t{messages}\t{allocatedBytes}\t{elapsedMs:F3}\t{workItems}\t{lockContentions}\t{poolThreads}\t{cpuMs:F1}\t{(warmUp ? "W" : "B")}\t{stealMs:F0}\t{roundTripNs:F0}\n");
         File.AppendAllText(s_path, line);
     }
 }
