@@ -66,13 +66,14 @@ public static class Summarizer
         var statsPath = Path.Combine(dir, "stats.tsv");
         if (!File.Exists(statsPath) && File.Exists(statsPath + ".gz"))
             statsPath += ".gz";
-        CheckAgainstStats(cases, statsPath);
-        var diagnostics = LoadDiagnostics(statsPath);
+        var stats = LoadStats(statsPath);
+        CheckAgainstStats(cases, stats);
+        var diagnostics = Diagnostics(stats);
         var probes = LoadProbes(Path.Combine(dir, "alloc-probe.tsv"));
         var loads = LoadLoads(Path.Combine(dir, "load.tsv"));
         var warmUps = LoadWarmUps(Path.Combine(dir, "warmup.tsv"));
-        var steal = LoadSteal(statsPath);
-        var fastBand = FastBand(LoadRoundTrips(statsPath));
+        var steal = Steal(stats);
+        var fastBand = FastBand(RoundTrips(stats));
         var md = new StringBuilder();
         WriteSummary(md, dir, cases, failed, probes, loads, diagnostics);
         WriteFastBand(md, cases, fastBand);
@@ -138,46 +139,50 @@ public static class Summarizer
         return (long)method.Invoke(null, args)!;
     }
 
-    /// <summary>The message counts the summary divides by must be the ones the runs logged (same SLUICE_BENCH_SIZE).</summary>
-    private static IEnumerable<string> ReadLines(string path)
+    /// <summary>
+    /// One line of <c>stats.tsv</c> (see <see cref="Stats"/>): the case, messages, elapsed ms, the counters (NaN in
+    /// files from before they were logged), whether the converged warm-up ran it, the steal time and the cache-line
+    /// round trip before it (NaN where the file has no such field or the value was not measured).
+    /// </summary>
+    private sealed record StatsLine((string, string, string) Key, long Messages, double ElapsedMs, double WorkItems, double Contentions,
+        double CpuMs, bool WarmUp, double StealMs, double RoundTripNs)
     {
-        if (!path.EndsWith(".gz", StringComparison.Ordinal))
+        public bool HasCounters => !double.IsNaN(CpuMs);
+
+        public double MessagesPerMicrosecond => Messages / (1000 * ElapsedMs);
+    }
+
+    /// <summary>Every line of the stats file (plain or gzip-compressed); empty when there is none.</summary>
+    private static List<StatsLine> LoadStats(string path)
+    {
+        var lines = new List<StatsLine>();
+        if (!File.Exists(path))
+            return lines;
+        using var reader = path.EndsWith(".gz", StringComparison.Ordinal)
+            ? new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress))
+            : new StreamReader(path);
+        while (reader.ReadLine() is { } line)
         {
-            foreach (var line in File.ReadLines(path))
-                yield return line;
-            yield break;
+            var f = line.Split('\t');
+            if (f.Length < 4)
+                continue;
+            double Field(int i) => f.Length > i && double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
+            var counters = f.Length >= 10;
+            lines.Add(new StatsLine((f[0], f[1], f[2]), long.Parse(f[3], CultureInfo.InvariantCulture), Field(5),
+                counters ? Field(6) : double.NaN, counters ? Field(7) : double.NaN, counters ? Field(9) : double.NaN,
+                f.Length > 10 && f[10] == "W", Field(11), Field(12)));
         }
 
-        using var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress));
-        while (reader.ReadLine() is { } line)
-            yield return line;
+        return lines;
     }
 
     /// <summary>Per case: the median over its invocations of thread-pool work items, lock contentions and CPU ns per message.</summary>
-    private static Dictionary<(string, string, string), (double WorkItems, double Contentions, double CpuNs)> LoadDiagnostics(string path)
-    {
-        var result = new Dictionary<(string, string, string), (double, double, double)>();
-        if (!File.Exists(path))
-            return result;
-        var samples = new Dictionary<(string, string, string), List<(double, double, double)>>();
-        foreach (var line in ReadLines(path))
-        {
-            var f = line.Split('\t');
-            if (f.Length < 10 || (f.Length > 10 && f[10] == "W"))
-                continue;
-            var messages = double.Parse(f[3], CultureInfo.InvariantCulture);
-            var key = (f[0], f[1], f[2]);
-            if (!samples.TryGetValue(key, out var list))
-                samples[key] = list = [];
-            list.Add((double.Parse(f[6], CultureInfo.InvariantCulture) / messages, double.Parse(f[7], CultureInfo.InvariantCulture) / messages,
-                1e6 * double.Parse(f[9], CultureInfo.InvariantCulture) / messages));
-        }
-
-        foreach (var (key, list) in samples)
-            result[key] = (Median(list.Select(s => s.Item1)), Median(list.Select(s => s.Item2)), Median(list.Select(s => s.Item3)));
-
-        return result;
-    }
+    private static Dictionary<(string, string, string), (double WorkItems, double Contentions, double CpuNs)> Diagnostics(List<StatsLine> stats) =>
+        stats.Where(l => l.HasCounters && !l.WarmUp)
+            .GroupBy(l => l.Key)
+            .ToDictionary(
+                g => g.Key,
+                g => (Median(g.Select(l => l.WorkItems / l.Messages)), Median(g.Select(l => l.Contentions / l.Messages)), Median(g.Select(l => 1e6 * l.CpuMs / l.Messages))));
 
     /// <summary>The median of <paramref name="values"/> (of an even count, the upper of the middle two).</summary>
     private static double Median(IEnumerable<double> values)
@@ -187,30 +192,16 @@ public static class Summarizer
     }
 
     /// <summary>
-    /// Per case, in the order they ran: each measured invocation's msg/µs and the cache-line round trip measured
-    /// before it (stats field 13, recorded since run 2026-11-22-dev-2core; invocations without it are left out).
+    /// Per case, in the order they ran: each BenchmarkDotNet invocation's msg/µs and the cache-line round trip measured
+    /// before it (stats field 13, recorded since run 2026-11-22-dev-2core-2; invocations without it are left out).
     /// </summary>
-    private static Dictionary<(string, string, string), List<(double MessagesPerMicrosecond, double RoundTripNs)>> LoadRoundTrips(string path)
-    {
-        var result = new Dictionary<(string, string, string), List<(double, double)>>();
-        if (!File.Exists(path))
-            return result;
-        foreach (var line in ReadLines(path))
-        {
-            var f = line.Split('\t');
-            if (f.Length < 13 || f[10] == "W" || !double.TryParse(f[12], NumberStyles.Float, CultureInfo.InvariantCulture, out var roundTrip) || double.IsNaN(roundTrip))
-                continue;
-            var key = (f[0], f[1], f[2]);
-            if (!result.TryGetValue(key, out var list))
-                result[key] = list = [];
-            list.Add((double.Parse(f[3], CultureInfo.InvariantCulture) / (1000 * double.Parse(f[5], CultureInfo.InvariantCulture)), roundTrip));
-        }
-
-        return result;
-    }
+    private static Dictionary<(string, string, string), List<(double MessagesPerMicrosecond, double RoundTripNs)>> RoundTrips(List<StatsLine> stats) =>
+        stats.Where(l => !l.WarmUp && !double.IsNaN(l.RoundTripNs))
+            .GroupBy(l => l.Key)
+            .ToDictionary(g => g.Key, g => g.Select(l => (l.MessagesPerMicrosecond, l.RoundTripNs)).ToList());
 
     /// <summary>
-    /// Per case: the median msg/µs of its measured invocations that ran in the host's fast state, and how many did
+    /// Per case: the median msg/µs of its BenchmarkDotNet invocations that ran in the host's fast state, and how many did
     /// of how many. An invocation counts as fast when the round trip measured before it and the one measured before
     /// the next invocation of the same case (if any) were both below <see cref="CacheLineRoundTrip.FastBelowNs"/>:
     /// the host's state lasts seconds, an invocation well under one, so a flip inside an invocation shows in one of
@@ -238,23 +229,10 @@ public static class Summarizer
     /// Per case: the hypervisor's steal time and the elapsed time summed over its measured invocations (stats
     /// field 12, recorded since 2026-11-22; cases without it are left out).
     /// </summary>
-    private static Dictionary<(string, string, string), (double StealMs, double ElapsedMs)> LoadSteal(string path)
-    {
-        var result = new Dictionary<(string, string, string), (double, double)>();
-        if (!File.Exists(path))
-            return result;
-        foreach (var line in ReadLines(path))
-        {
-            var f = line.Split('\t');
-            if (f.Length < 12 || f[10] == "W" || !double.TryParse(f[11], NumberStyles.Float, CultureInfo.InvariantCulture, out var steal) || double.IsNaN(steal))
-                continue;
-            var key = (f[0], f[1], f[2]);
-            var (s0, e0) = result.GetValueOrDefault(key);
-            result[key] = (s0 + steal, e0 + double.Parse(f[5], CultureInfo.InvariantCulture));
-        }
-
-        return result;
-    }
+    private static Dictionary<(string, string, string), (double StealMs, double ElapsedMs)> Steal(List<StatsLine> stats) =>
+        stats.Where(l => !l.WarmUp && !double.IsNaN(l.StealMs))
+            .GroupBy(l => l.Key)
+            .ToDictionary(g => g.Key, g => (g.Sum(l => l.StealMs), g.Sum(l => l.ElapsedMs)));
 
     /// <summary>A fast-band cell needs this many fast invocations; fewer and the case is left out of that table.</summary>
     private const int FastBandMinimum = 3;
@@ -357,17 +335,12 @@ public static class Summarizer
             md.AppendLine();
     }
 
-    private static void CheckAgainstStats(List<Case> cases, string path)
+    /// <summary>The message counts the summary divides by must be the ones the runs logged (same SLUICE_BENCH_SIZE).</summary>
+    private static void CheckAgainstStats(List<Case> cases, List<StatsLine> stats)
     {
-        if (!File.Exists(path))
-            return;
         var logged = new Dictionary<(string, string, string), long>();
-        foreach (var line in ReadLines(path))
-        {
-            var f = line.Split('\t');
-            if (f.Length >= 4)
-                logged[(f[0], f[1], f[2])] = long.Parse(f[3], CultureInfo.InvariantCulture);
-        }
+        foreach (var line in stats)
+            logged[line.Key] = line.Messages;
 
         foreach (var c in cases)
         {
