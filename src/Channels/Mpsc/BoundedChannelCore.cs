@@ -16,8 +16,8 @@ namespace Sluice.Channels.Mpsc;
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
 /// <remarks>
-/// <para><b>Hot paths</b> take no lock: a send is <see cref="Ring{T}.TryPush"/> plus
-/// <see cref="ReceiverWaker.Notify"/> (one CAS); a receive is the single-consumer guard (one CAS),
+/// <para><b>Hot paths</b> take no lock: a send is <see cref="Ring{T}.TryPush"/> (one CAS) plus
+/// <see cref="ReceiverWaker.Notify"/> (a SeqCst fence and one load); a receive is the single-consumer guard (one CAS),
 /// <see cref="Ring{T}.TryPop"/>, and a SeqCst fence plus one load to see whether a sender waits.</para>
 /// <para><b>Waiting</b> costs nothing per message in steady state: the receiver's waiter is cached, blocked
 /// senders' nodes are pooled, and retries are dispatched as the waiters themselves.</para>
