@@ -142,6 +142,19 @@ for class in "${classes[@]}"; do
   echo "  $(grep -E "case\(s\)(: all ran| FAILED)" "$dir/bdn/$class.log" | tail -1 || echo "no result line") ($(( $(date +%s) - start )) s)"
 done
 
+# The smoke also runs BenchmarkDotNet's own dry job over every benchmark (`--job dry --inProcess`): the path
+# where the command line names the job (BenchConfig keeps its columns and exporters, drops its own job) must not
+# rot either. No stats are logged, and its reports go outside bdn/ (the summary reads only the suite's own); a
+# failed checksum or a hang fails the step like any other.
+if [ "$mode" = smoke ] && [ -z "$only" ]; then
+  start=$(date +%s)
+  echo "▶ BenchmarkDotNet dry job (--job dry --inProcess, every benchmark)"
+  "${BENCH[@]}" --job dry --inProcess --filter "*" --artifacts "$dir/dry-job" > "$dir/dry-job.log" 2>&1 \
+    || { status=1; failed_steps+=("dry-job"); echo "  FAILED (see $dir/dry-job.log):"; }
+  grep -oE "CHECKSUM FAILED: .*" "$dir/dry-job.log" | sort -u | head -5 | sed 's/^/    /' || true
+  echo "  $(grep -E "case\(s\)(: all ran| FAILED)" "$dir/dry-job.log" | tail -1 || echo "no result line") ($(( $(date +%s) - start )) s)"
+fi
+
 if [ "$probe" = 1 ]; then
   before=$(load)
   start=$(date +%s)
