@@ -257,7 +257,7 @@ public static class Summarizer
         md.AppendLine(CultureInfo.InvariantCulture,
             $"Each cell: the median msg/µs of the case's fast invocations (ratio to the best BCL variant's, computed the same way) and how many of");
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"its invocations (BenchmarkDotNet's warm-ups and measured iterations) were fast; fewer than {FastBandMinimum} and the cell is left empty. **{fastTotal} of {total}** invocations in the run were fast.");
+            $"its invocations (all BenchmarkDotNet ran: warm-ups, measured iterations and the memory diagnoser's extra one) were fast; fewer than {FastBandMinimum} and the cell is left empty. **{fastTotal} of {total}** invocations in the run were fast.");
         md.AppendLine();
         double? Value(string workload, string variant, string parameter) =>
             band.TryGetValue((workload, variant, parameter.Replace(" ", "", StringComparison.Ordinal)), out var b) && b.Fast >= FastBandMinimum ? b.MessagesPerMicrosecond : null;
