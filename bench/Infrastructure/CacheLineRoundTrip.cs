@@ -15,20 +15,20 @@ namespace Sluice.Benchmarks.Infrastructure;
 /// </summary>
 public static class CacheLineRoundTrip
 {
-    /// <summary>A round trip below this (ns) is the host's fast state.</summary>
+    /// <summary>A round trip below this (ns) is the host's fast state (its slow state reads 290–420 ns).</summary>
     public const double FastBelowNs = 150;
 
-    /// <summary>A round trip above this (ns) is the host's slow state; between the two is neither.</summary>
-    public const double SlowAboveNs = 250;
-
     /// <summary>
-    /// ns per round trip: the fastest chunk of 1,000 among <paramref name="rounds"/> round trips (20,000 take 1.5–7 ms),
-    /// enough to tell ~70 ns from ~350 ns; with nothing else running the two threads run on different CPUs. When they cannot (a busy machine)
-    /// the measurement gives up after <see cref="Budget"/> and returns the (large) average so far, which reads as
-    /// "not fast": an invocation is then left out of the fast band, never misfiled into it. NaN on one CPU.
+    /// ns per round trip: the fastest chunk of 1,000 among <paramref name="rounds"/> round trips (20,000 take
+    /// 1.5–7 ms), enough to tell ~70 ns from ~350 ns; with nothing else running the two threads run on different
+    /// CPUs. When they cannot (a busy machine) the measurement gives up after <see cref="Budget"/> and returns the
+    /// (large) average so far, which reads as "not fast": an invocation is then left out of the fast band, never
+    /// misfiled into it. NaN on one CPU.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rounds"/> is below one chunk (1,000).</exception>
     public static double MeasureNs(int rounds = 20_000)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, Chunk);
         if (Environment.ProcessorCount < 2)
             return double.NaN;
         var flag = new long[32]; // flag[8]: the bounced line, away from the array's header; flag[24]: "give up", on another line
