@@ -19,9 +19,9 @@
 # a slow host from a slow process.
 #
 # BAND=fast (or BAND=slow) keeps, of each process's measured invocations, only those run while moving a cache line
-# between the CPUs cost < 150 ns (or > 250 ns), measured just before each invocation (loop's SLUICE_BENCH_C2C;
-# builds before it cannot do this): a comparison of the code within one state of the host. Each process's line
-# says how many it kept; a process that kept none is left out of the median.
+# between the CPUs cost < 150 ns (or > 250 ns), measured just before each invocation (loop's SLUICE_BENCH_C2C,
+# stats field 13; builds before commit ab2cc86 cannot do this): a comparison of the code within one state of the
+# host. Each process's line says how many it kept; a process that kept none is left out of the median.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 5 ]; then sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 2; fi
@@ -31,8 +31,7 @@ dotnet build bench/Sluice.Benchmarks.csproj -c Release -nologo -v quiet > /dev/n
 # The median of the numbers on stdin, one per line.
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 stats=$(mktemp)
-out=$(mktemp)
-trap 'rm -f "$stats" "$out"' EXIT
+trap 'rm -f "$stats"' EXIT
 band=${BAND:-}
 case "$band" in ""|fast|slow) ;; *) echo "BAND must be fast or slow (or unset)" >&2; exit 2;; esac
 declare -A values
@@ -43,20 +42,15 @@ for i in $(seq 1 "$procs"); do
     : > "$stats"
     # shellcheck disable=SC2086
     SLUICE_BENCH_STATS="$stats" SLUICE_BENCH_C2C=$([ -n "$band" ] && echo 1 || echo 0) ${PIN:-} \
-      dotnet "$dir/Sluice.Benchmarks.dll" loop "$workload" "$variant" "$param" "$invocations" > "$out"
-    kept=""
-    if [ -z "$band" ]; then
-      # stats: label (3 fields), messages, bytes, elapsed ms, ...: msg/µs = messages / (ms * 1000)
-      v=$(tail -n $((invocations / 2)) "$stats" | awk -F'\t' '{printf "%.4f\n", $4 / ($6 * 1000)}' | median)
-    else
-      # loop's stdout: "i<TAB>X msg/µs<TAB>Y B/msg<TAB>c2c Z ns"
-      picked=$(tail -n $((invocations / 2)) "$out" | awk -F'\t' -v band="$band" 'NF >= 4 {
-          split($2, t, " "); split($4, c, " ");
-          if ((band == "fast" && c[2] < 150) || (band == "slow" && c[2] > 250)) print t[1] }')
-      n=$(printf '%s' "$picked" | grep -c . || true)
-      kept="kept $n of $((invocations / 2)) invocations in the $band band; "
-      v=$([ "$n" -gt 0 ] && printf '%s\n' "$picked" | median || echo none)
-    fi
+      dotnet "$dir/Sluice.Benchmarks.dll" loop "$workload" "$variant" "$param" "$invocations" > /dev/null
+    # stats: label (3 fields), messages, bytes, elapsed ms, ...: msg/µs = messages / (ms * 1000); field 13 is the
+    # cache-line round trip measured before the invocation (NaN unless SLUICE_BENCH_C2C=1).
+    picked=$(tail -n $((invocations / 2)) "$stats" | awk -F'\t' -v band="$band" '
+      band == "" || (band == "fast" && NF >= 13 && $13 != "NaN" && $13 < 150) || (band == "slow" && NF >= 13 && $13 != "NaN" && $13 > 250) {
+        printf "%.4f\n", $4 / ($6 * 1000) }')
+    n=$(printf '%s' "$picked" | grep -c . || true)
+    kept=${band:+"kept $n of $((invocations / 2)) invocations in the $band band; "}
+    v=$([ "$n" -gt 0 ] && printf '%s\n' "$picked" | median || echo none)
     [ "$v" = none ] || values[$spec]="${values[$spec]:-} $v"
     # The hypervisor's steal time over the same invocations (stats field 12, in ms over all vCPUs; builds before
     # it was recorded have none): a slow process with steal is the host's doing, one without is the process's.
